@@ -1,0 +1,65 @@
+//! Generalized XMSS for lean Ethereum.
+//!
+//! This crate implements the hash-based signature of lean consensus: generalized XMSS with Poseidon1 over
+//! KoalaBear, the aborting hypercube message hash and the target-sum incomparable encoding, a top tree over
+//! bottom trees of `2^(h/2)` epochs and a prepared window of two bottom trees. Keys, signatures and public keys
+//! encode to SSZ bytes identical to leanSig (commit c08a3ba, "Devnet 4") and leanSpec; decoding is strict.
+//!
+//! Parameter sets are types: [`Devnet4`] (lifetime 2^32, 46 chains, base 8, target sum 200) and
+//! [`TestInstance`] (lifetime 2^8, 4 chains, target sum 6).
+//!
+//! ```
+//! use ndvt_xmss::{PublicKey, SecretKey, Signature, TestInstance};
+//!
+//! let (sk, pk) = SecretKey::<TestInstance>::from_seed(&[1; 32], 0, 64)?;
+//! let message = [0x42; 32];
+//! let signature = sk.sign(17, &message)?;
+//! let bytes = signature.to_bytes();
+//! assert_eq!(bytes.len(), 424);
+//!
+//! // Bytes from the network: strict decoding, then verification, each with a typed error.
+//! let pk = PublicKey::<TestInstance>::from_bytes(&pk.to_bytes())?;
+//! pk.verify(17, &message, &Signature::from_bytes(&bytes)?)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! [`SecretKey::sign`] is the low-level operation and keeps no record of used epochs: a one-time key used
+//! for two different messages can be forged. Production signing goes through a durable signer.
+
+mod chain;
+mod consistency;
+mod error;
+mod field;
+mod instance;
+mod keygen;
+mod leaf;
+mod message_hash;
+mod poseidon;
+mod prf;
+mod public_key;
+mod secret_key;
+mod secret_key_codec;
+mod signature;
+mod traits;
+mod tree;
+mod tweak;
+
+pub use consistency::ConsistencyError;
+pub use error::{DecodeError, KeyError, SignError, VerifyError};
+pub use field::{Digest, F, P, PackedF, Parameter, Rho};
+pub use instance::{Devnet4, Instance, TestInstance};
+pub use keygen::expand_activation;
+pub use message_hash::EncodingError;
+pub use public_key::PublicKey;
+pub use secret_key::{PreparedBottomTree, SecretKey};
+pub use signature::{EpochSignature, Signature};
+
+/// Building blocks, exposed for benchmarks, cross-implementation tests and other back-ends.
+pub mod primitives {
+    pub use crate::chain::{walk, walk_all};
+    pub use crate::leaf::{leaf, leaves};
+    pub use crate::message_hash::{codeword, encode_message, hypercube_digits, message_hash_elems};
+    pub use crate::poseidon::{Poseidon16, Poseidon24, compress, poseidon16, poseidon24, sponge24};
+    pub use crate::prf::{chain_start, randomness};
+    pub use crate::tweak::{chain_tweak, message_tweak, tree_tweak};
+}

@@ -1,0 +1,93 @@
+//! The public key (Merkle root ‖ hash parameter, 52 bytes) and verification.
+
+use core::marker::PhantomData;
+
+use crate::chain::walk_all;
+use crate::error::{DecodeError, VerifyError};
+use crate::field::{DIGEST_BYTES, Digest, HASH_LEN, PARAMETER_LEN, Parameter, get_elems, put_elems};
+use crate::instance::{Instance, check};
+use crate::leaf::leaf;
+use crate::message_hash::codeword;
+use crate::signature::Signature;
+use crate::tree::root_from_path;
+
+/// A public key: the root of the key's Merkle tree and the public hash parameter.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PublicKey<I: Instance> {
+    pub(crate) root: Digest,
+    pub(crate) parameter: Parameter,
+    pub(crate) _instance: PhantomData<I>,
+}
+
+impl<I: Instance> core::fmt::Debug for PublicKey<I> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let hex: String = self.to_bytes().iter().map(|b| format!("{b:02x}")).collect();
+        write!(f, "PublicKey<{}>({hex})", I::NAME)
+    }
+}
+
+impl<I: Instance> PublicKey<I> {
+    /// Encoded size: 52 bytes.
+    pub const BYTES: usize = I::PUBLIC_KEY_BYTES;
+
+    /// The Merkle root.
+    pub fn root(&self) -> &Digest {
+        &self.root
+    }
+
+    /// The public hash parameter.
+    pub fn parameter(&self) -> &Parameter {
+        &self.parameter
+    }
+
+    /// SSZ encoding: `root (8 FE) ‖ parameter (5 FE)`.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(Self::BYTES);
+        put_elems(&mut out, &self.root);
+        put_elems(&mut out, &self.parameter);
+        out
+    }
+
+    /// Strict decoding: exactly 52 bytes, every word below p.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, DecodeError> {
+        if bytes.len() != Self::BYTES {
+            return Err(DecodeError::Length { what: "public key", expected: Self::BYTES, got: bytes.len() });
+        }
+        let root = get_elems::<HASH_LEN>(&bytes[..DIGEST_BYTES], "public_key.root")?;
+        let parameter = get_elems::<PARAMETER_LEN>(&bytes[DIGEST_BYTES..], "public_key.parameter")?;
+        Ok(Self { root, parameter, _instance: PhantomData })
+    }
+
+    /// Verifies `signature` on `message` at `epoch`.
+    pub fn verify(&self, epoch: u64, message: &[u8; 32], signature: &Signature<I>) -> Result<(), VerifyError> {
+        const { check::<I>() };
+        if epoch >= I::LIFETIME {
+            return Err(VerifyError::EpochOutOfRange { epoch, log_lifetime: I::LOG_LIFETIME });
+        }
+        let epoch = epoch as u32;
+        // Decoding guarantees these lengths; a hand-built signature gets the same typed answer.
+        if signature.path.len() != I::LOG_LIFETIME as usize {
+            return Err(DecodeError::PathLength { expected: I::LOG_LIFETIME as usize, got: signature.path.len() }.into());
+        }
+        if signature.hashes.len() != I::DIMENSION {
+            return Err(DecodeError::HashCount { expected: I::DIMENSION, got: signature.hashes.len() }.into());
+        }
+        let mut x = [0u8; 256];
+        codeword::<I>(&self.parameter, epoch, &signature.rho, message, &mut x)?;
+        let mut ends = signature.hashes.clone();
+        let top = [(I::BASE - 1) as u8; 256];
+        walk_all(&self.parameter, epoch, &mut ends, &x[..I::DIMENSION], &top[..I::DIMENSION]);
+        let leaf = leaf::<I>(&self.parameter, epoch, &ends);
+        if root_from_path(&self.parameter, epoch, leaf, &signature.path) == self.root {
+            Ok(())
+        } else {
+            Err(VerifyError::RootMismatch)
+        }
+    }
+
+    /// Decodes `signature` strictly and verifies it; the one call for bytes from the network.
+    pub fn verify_bytes(&self, epoch: u64, message: &[u8], signature: &[u8]) -> Result<(), VerifyError> {
+        let message: &[u8; 32] = message.try_into().map_err(|_| VerifyError::MessageLength(message.len()))?;
+        self.verify(epoch, message, &Signature::from_bytes(signature)?)
+    }
+}

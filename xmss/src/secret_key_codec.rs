@@ -1,0 +1,204 @@
+//! SSZ encoding of the secret key, byte-identical to leanSig, with strict decoding and structural checks.
+//!
+//! ```text
+//! prf_key: 32 B ‖ parameter: 5 FE ‖ activation_epoch: u64 ‖ num_active_epochs: u64 ‖ off_top: u32 = 88 ‖
+//! left_bottom_tree_index: u64 ‖ off_left: u32 ‖ off_right: u32 ‖ top ‖ left ‖ right
+//! HashSubTree  = depth: u64 ‖ lowest_layer: u64 ‖ off: u32 = 20 ‖ List[HashTreeLayer] (offset table first)
+//! HashTreeLayer = start_index: u64 ‖ off: u32 = 12 ‖ nodes: List[Digest]
+//! ```
+
+use core::marker::PhantomData;
+
+use zeroize::{Zeroize, Zeroizing};
+
+use crate::error::DecodeError;
+use crate::field::{PARAMETER_LEN, get_digests, get_elems, put_elems};
+use crate::instance::Instance;
+use crate::prf::PRF_KEY_LEN;
+use crate::secret_key::SecretKey;
+use crate::signature::read_u32;
+use crate::tree::{Layer, SubTree};
+
+const FIXED: usize = PRF_KEY_LEN + PARAMETER_LEN * 4 + 8 + 8 + 4 + 8 + 4 + 4;
+const SUBTREE_FIXED: usize = 20;
+const LAYER_FIXED: usize = 12;
+
+fn read_u64(bytes: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(core::array::from_fn(|i| bytes[at + i]))
+}
+
+fn subtree_len(t: &SubTree) -> usize {
+    SUBTREE_FIXED + t.layers.iter().map(|l| 4 + LAYER_FIXED + 32 * l.nodes.len()).sum::<usize>()
+}
+
+fn put_subtree(out: &mut Vec<u8>, t: &SubTree) {
+    out.extend_from_slice(&t.depth.to_le_bytes());
+    out.extend_from_slice(&t.lowest_layer.to_le_bytes());
+    out.extend_from_slice(&(SUBTREE_FIXED as u32).to_le_bytes());
+    let mut offset = 4 * t.layers.len();
+    for l in &t.layers {
+        out.extend_from_slice(&(offset as u32).to_le_bytes());
+        offset += LAYER_FIXED + 32 * l.nodes.len();
+    }
+    for l in &t.layers {
+        out.extend_from_slice(&l.start.to_le_bytes());
+        out.extend_from_slice(&(LAYER_FIXED as u32).to_le_bytes());
+        put_elems(out, l.nodes.as_flattened());
+    }
+}
+
+fn offset_error(what: &'static str, expected: usize, got: u64) -> DecodeError {
+    DecodeError::Offset { what, expected: expected as u64, got }
+}
+
+fn get_subtree(bytes: &[u8], what: &'static str) -> Result<SubTree, DecodeError> {
+    if bytes.len() < SUBTREE_FIXED {
+        return Err(DecodeError::Length { what, expected: SUBTREE_FIXED, got: bytes.len() });
+    }
+    let depth = read_u64(bytes, 0);
+    let lowest_layer = read_u64(bytes, 8);
+    let off = read_u32(bytes, 16);
+    if off != SUBTREE_FIXED as u64 {
+        return Err(offset_error(what, SUBTREE_FIXED, off));
+    }
+    let list = &bytes[SUBTREE_FIXED..];
+    let mut layers = Vec::new();
+    if !list.is_empty() {
+        if list.len() < 4 {
+            return Err(DecodeError::Length { what, expected: 4, got: list.len() });
+        }
+        let first = read_u32(list, 0);
+        if first % 4 != 0 || first == 0 || first as usize > list.len() {
+            return Err(offset_error(what, 4, first));
+        }
+        let count = first as usize / 4;
+        let offsets: Vec<u64> = (0..count).map(|i| read_u32(list, 4 * i)).chain([list.len() as u64]).collect();
+        for pair in offsets.windows(2) {
+            if pair[1] < pair[0] || pair[1] as usize > list.len() {
+                return Err(offset_error(what, pair[0] as usize, pair[1]));
+            }
+            layers.push(get_layer(&list[pair[0] as usize..pair[1] as usize], what)?);
+        }
+    }
+    Ok(SubTree { depth, lowest_layer, layers })
+}
+
+fn get_layer(bytes: &[u8], what: &'static str) -> Result<Layer, DecodeError> {
+    if bytes.len() < LAYER_FIXED {
+        return Err(DecodeError::Length { what, expected: LAYER_FIXED, got: bytes.len() });
+    }
+    let start = read_u64(bytes, 0);
+    let off = read_u32(bytes, 8);
+    if off != LAYER_FIXED as u64 {
+        return Err(offset_error(what, LAYER_FIXED, off));
+    }
+    Ok(Layer { start, nodes: get_digests(&bytes[LAYER_FIXED..], what)? })
+}
+
+impl<I: Instance> SecretKey<I> {
+    /// SSZ encoding (leanSig layout). The buffer is zeroized when dropped.
+    pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
+        let len = FIXED + subtree_len(&self.top) + subtree_len(&self.left) + subtree_len(&self.right);
+        let mut out = Zeroizing::new(Vec::with_capacity(len));
+        out.extend_from_slice(&self.prf_key);
+        put_elems(&mut out, &self.parameter);
+        out.extend_from_slice(&self.activation_start.to_le_bytes());
+        out.extend_from_slice(&self.activation_len.to_le_bytes());
+        out.extend_from_slice(&(FIXED as u32).to_le_bytes());
+        out.extend_from_slice(&self.left_index.to_le_bytes());
+        let off_left = FIXED + subtree_len(&self.top);
+        out.extend_from_slice(&(off_left as u32).to_le_bytes());
+        out.extend_from_slice(&((off_left + subtree_len(&self.left)) as u32).to_le_bytes());
+        put_subtree(&mut out, &self.top);
+        put_subtree(&mut out, &self.left);
+        put_subtree(&mut out, &self.right);
+        out
+    }
+
+    /// Strict SSZ decoding plus the structural checks signing relies on: aligned activation range inside
+    /// the lifetime, a window inside it, bottom trees of the right shape at the right indices, and a top tree
+    /// that covers every active bottom tree. Hash consistency is checked by [`SecretKey::check_consistency`].
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, DecodeError> {
+        if bytes.len() < FIXED {
+            return Err(DecodeError::Length { what: "secret key", expected: FIXED, got: bytes.len() });
+        }
+        let mut prf_key = [0u8; PRF_KEY_LEN];
+        prf_key.copy_from_slice(&bytes[..PRF_KEY_LEN]);
+        let parameter = get_elems::<PARAMETER_LEN>(&bytes[32..52], "secret_key.parameter")?;
+        let activation_start = read_u64(bytes, 52);
+        let activation_len = read_u64(bytes, 60);
+        let off_top = read_u32(bytes, 68);
+        let left_index = read_u64(bytes, 72);
+        let off_left = read_u32(bytes, 80);
+        let off_right = read_u32(bytes, 84);
+        if off_top != FIXED as u64 {
+            return Err(offset_error("secret_key.top_tree", FIXED, off_top));
+        }
+        if off_left < off_top || off_right < off_left || off_right > bytes.len() as u64 {
+            return Err(offset_error("secret_key.bottom_trees", off_top as usize, off_left.max(off_right)));
+        }
+        let top = get_subtree(&bytes[off_top as usize..off_left as usize], "secret_key.top_tree")?;
+        let left = get_subtree(&bytes[off_left as usize..off_right as usize], "secret_key.left_bottom_tree")?;
+        let right = get_subtree(&bytes[off_right as usize..], "secret_key.right_bottom_tree")?;
+        let sk = SecretKey {
+            prf_key,
+            parameter,
+            activation_start,
+            activation_len,
+            top,
+            left_index,
+            left,
+            right,
+            _instance: PhantomData,
+        };
+        prf_key.zeroize();
+        sk.check_structure()?;
+        Ok(sk)
+    }
+
+    fn check_structure(&self) -> Result<(), DecodeError> {
+        let bad = |why| Err(DecodeError::SecretKey(why));
+        let c = I::LEAVES_PER_BOTTOM_TREE;
+        let half = u64::from(I::LOG_LIFETIME / 2);
+        let end = self.activation_start.checked_add(self.activation_len);
+        match end {
+            Some(end) if end <= I::LIFETIME => {}
+            _ => return bad("activation range exceeds the lifetime"),
+        }
+        if self.activation_start % c != 0 || self.activation_len % c != 0 || self.activation_len < 2 * c {
+            return bad("activation range is not whole bottom trees (at least two)");
+        }
+        let (first, last) = (self.activation_start / c, (self.activation_start + self.activation_len) / c);
+        if self.left_index < first || self.left_index + 2 > last {
+            return bad("prepared window lies outside the activation range");
+        }
+        for (tree, index) in [(&self.left, self.left_index), (&self.right, self.left_index + 1)] {
+            if tree.depth != u64::from(I::LOG_LIFETIME) || tree.lowest_layer != 0 || tree.layers.len() as u64 != half + 1 {
+                return bad("bottom tree has the wrong shape");
+            }
+            for (k, layer) in tree.layers.iter().enumerate() {
+                let width = c >> k;
+                if layer.start != index * width || layer.nodes.len() as u64 != width {
+                    return bad("bottom tree layer is not where its index puts it");
+                }
+            }
+        }
+        let top = &self.top;
+        if top.depth != u64::from(I::LOG_LIFETIME) || top.lowest_layer != half || top.layers.len() as u64 != half + 1 {
+            return bad("top tree has the wrong shape");
+        }
+        for (k, layer) in top.layers.iter().enumerate() {
+            // Layer k must hold every active node and its sibling.
+            let (lo, hi) = ((first >> k) & !1, ((last - 1) >> k) | 1);
+            let layer_end = layer.start.checked_add(layer.nodes.len() as u64);
+            let is_root = k as u64 == half;
+            let covers = if is_root { layer.start == 0 && !layer.nodes.is_empty() } else {
+                layer.start <= lo && layer_end.is_some_and(|e| e > hi)
+            };
+            if !covers {
+                return bad("top tree does not cover the activation range");
+            }
+        }
+        Ok(())
+    }
+}
