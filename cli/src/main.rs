@@ -1,1 +1,115 @@
-fn main() {}
+//! `ndvt`: keys, signing and verification for native DVT on lean Ethereum.
+//!
+//! Exit codes: 0 success (`valid`), 1 invalid input or failure (`invalid: <reason>` for `verify`),
+//! 2 usage error, 3 refusal to sign (an epoch at or below the key's watermark).
+
+mod demo;
+mod hexarg;
+mod key;
+mod verify;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Parameter sets the CLI knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum InstanceArg {
+    /// Lean consensus Devnet 4: lifetime 2^32, 46 chains, base 8, target sum 200.
+    Devnet4,
+    /// The small test instance: lifetime 2^8, 4 chains (leanSpec TEST_CONFIG).
+    Test,
+}
+
+/// Runs `$body` with the type alias `$I` bound to the instance named by `$inst`.
+#[macro_export]
+macro_rules! with_instance {
+    ($inst:expr, $I:ident => $body:expr) => {
+        match $inst {
+            $crate::InstanceArg::Devnet4 => {
+                type $I = ndvt_xmss::Devnet4;
+                $body
+            }
+            $crate::InstanceArg::Test => {
+                type $I = ndvt_xmss::TestInstance;
+                $body
+            }
+        }
+    };
+}
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "ndvt",
+    version,
+    about = "Post-quantum native DVT toolkit for lean Ethereum (XMSS keys, signing, verification)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Verify a signature: prints `valid` (exit 0) or `invalid: <reason>` (exit 1).
+    Verify(verify::VerifyArgs),
+    /// Key management and durable signing.
+    #[command(subcommand)]
+    Key(key::KeyCommand),
+    /// Demonstrate keygen, durable signing and verification on the test instance (the default).
+    Demo,
+}
+
+/// A failure with the exit code it maps to.
+pub struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl Failure {
+    /// Exit 1: invalid input or an operation that failed.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Failure { code: 1, message: message.into() }
+    }
+
+    /// Exit 3: the signer refused (epoch already used).
+    pub fn refused(message: impl Into<String>) -> Self {
+        Failure { code: 3, message: message.into() }
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Failure::invalid(describe(&e))
+    }
+}
+
+/// The error and its causes, each cause shown once (typed errors often repeat their source in their text).
+pub fn describe(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain().map(|c| c.to_string()) {
+        if !out.contains(&cause) {
+            if !out.is_empty() {
+                out.push_str(": ");
+            }
+            out.push_str(&cause);
+        }
+    }
+    out
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None | Some(Command::Demo) => demo::run().map_err(Failure::from),
+        Some(Command::Verify(args)) => verify::run(&args),
+        Some(Command::Key(cmd)) => key::run(cmd),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("error: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}

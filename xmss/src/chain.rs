@@ -25,7 +25,14 @@ where
 }
 
 /// Walks chain `chain_index` of `epoch` from position `start_pos` for `steps` steps.
-pub fn walk(parameter: &Parameter, epoch: u32, chain_index: u8, start_pos: u8, steps: u8, start: &Digest) -> Digest {
+pub fn walk(
+    parameter: &Parameter,
+    epoch: u32,
+    chain_index: u8,
+    start_pos: u8,
+    steps: u8,
+    start: &Digest,
+) -> Digest {
     let mut value = *start;
     for j in 1..=steps {
         value = step(&value, parameter, &chain_tweak(epoch, chain_index, start_pos.wrapping_add(j)));
@@ -55,7 +62,8 @@ pub fn walk_all(parameter: &Parameter, epoch: u32, values: &mut [Digest], from: 
             continue;
         }
         let lane_chain = |l: usize| batch[l.min(batch.len() - 1)];
-        let mut state: [PackedF; 8] = core::array::from_fn(|e| PackedF::from_fn(|l| values[lane_chain(l)][e]));
+        let mut state: [PackedF; 8] =
+            core::array::from_fn(|e| PackedF::from_fn(|l| values[lane_chain(l)][e]));
         for s in 1..=longest {
             let tweaks: Vec<[F; 2]> = (0..lanes)
                 .map(|l| {
@@ -69,7 +77,11 @@ pub fn walk_all(parameter: &Parameter, epoch: u32, values: &mut [Digest], from: 
             state = core::array::from_fn(|e| {
                 PackedF::from_fn(|l| {
                     let i = lane_chain(l);
-                    if s <= to[i].saturating_sub(from[i]) { next[e].as_slice()[l] } else { state[e].as_slice()[l] }
+                    if s <= to[i].saturating_sub(from[i]) {
+                        next[e].as_slice()[l]
+                    } else {
+                        state[e].as_slice()[l]
+                    }
                 })
             });
         }

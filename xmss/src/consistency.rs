@@ -17,7 +17,11 @@ pub enum ConsistencyError {
     BottomRootMismatch(&'static str),
 }
 
-fn check_tree(parameter: &crate::field::Parameter, tree: &crate::tree::SubTree, name: &'static str) -> Result<(), ConsistencyError> {
+fn check_tree(
+    parameter: &crate::field::Parameter,
+    tree: &crate::tree::SubTree,
+    name: &'static str,
+) -> Result<(), ConsistencyError> {
     for (k, pair) in tree.layers.windows(2).enumerate() {
         let (children, parents) = (&pair[0], &pair[1]);
         let level = (tree.lowest_layer + k as u64 + 1) as u8;

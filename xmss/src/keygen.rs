@@ -115,7 +115,8 @@ impl<I: Instance> SecretKey<I> {
             roots.extend(bottom_tree::<I>(&prf_key, &parameter, index).root());
             progress(index - first + 1, total);
         }
-        let top = SubTree::top(&parameter, I::LOG_LIFETIME, first, roots, |l, p| padding_node(&pad_key, l, p));
+        let top =
+            SubTree::top(&parameter, I::LOG_LIFETIME, first, roots, |l, p| padding_node(&pad_key, l, p));
         let c = I::LEAVES_PER_BOTTOM_TREE;
         let sk = SecretKey {
             prf_key,
@@ -134,7 +135,11 @@ impl<I: Instance> SecretKey<I> {
     }
 
     /// Generates a key pair from a cryptographic RNG (32 bytes of seed drawn from it).
-    pub fn generate<R: CryptoRng + ?Sized>(rng: &mut R, start: u64, count: u64) -> Result<(Self, PublicKey<I>), KeyError> {
+    pub fn generate<R: CryptoRng + ?Sized>(
+        rng: &mut R,
+        start: u64,
+        count: u64,
+    ) -> Result<(Self, PublicKey<I>), KeyError> {
         let mut seed = Zeroizing::new([0u8; 32]);
         rng.fill_bytes(seed.as_mut());
         Self::from_seed(&seed, start, count)

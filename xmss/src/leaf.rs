@@ -36,7 +36,12 @@ pub(crate) fn sponge_capacity(dimension: usize) -> [F; CAPACITY] {
 
 /// Hashes an epoch's chain ends into its leaf, over any ring.
 #[inline]
-pub(crate) fn hash_leaf<R>(capacity: &[R; CAPACITY], parameter: &[R; 5], tweak: &[R; 2], ends: &[[R; 8]]) -> [R; 8]
+pub(crate) fn hash_leaf<R>(
+    capacity: &[R; CAPACITY],
+    parameter: &[R; 5],
+    tweak: &[R; 2],
+    ends: &[[R; 8]],
+) -> [R; 8]
 where
     R: Algebra<F> + Copy,
     Poseidon24: Permutation<[R; 24]>,
@@ -53,7 +58,12 @@ pub fn leaf<I: Instance>(parameter: &Parameter, epoch: u32, ends: &[Digest]) -> 
 /// The leaves of the `count` epochs starting at `first`, computed from the PRF key.
 ///
 /// Work is split into batches of one SIMD width of epochs (one epoch per lane), spread over rayon's pool.
-pub fn leaves<I: Instance>(prf_key: &[u8; PRF_KEY_LEN], parameter: &Parameter, first: u64, count: u64) -> Vec<Digest> {
+pub fn leaves<I: Instance>(
+    prf_key: &[u8; PRF_KEY_LEN],
+    parameter: &Parameter,
+    first: u64,
+    count: u64,
+) -> Vec<Digest> {
     let lanes = PackedF::WIDTH as u64;
     let capacity = sponge_capacity(I::DIMENSION).map(PackedF::from);
     let packed_parameter = parameter.map(PackedF::from);

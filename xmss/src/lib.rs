@@ -28,6 +28,7 @@
 
 mod chain;
 mod consistency;
+pub mod durable;
 mod error;
 mod field;
 mod instance;
@@ -45,6 +46,7 @@ mod tree;
 mod tweak;
 
 pub use consistency::ConsistencyError;
+pub use durable::{DurableError, DurableSigner};
 pub use error::{DecodeError, KeyError, SignError, VerifyError};
 pub use field::{Digest, F, P, PackedF, Parameter, Rho};
 pub use instance::{Devnet4, Instance, TestInstance};

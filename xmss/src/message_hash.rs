@@ -92,7 +92,11 @@ pub fn codeword<I: Instance>(
 ) -> Result<(), EncodingError> {
     hypercube_digits::<I>(parameter, epoch, rho, message, out)?;
     let sum: usize = out[..I::DIMENSION].iter().map(|&d| usize::from(d)).sum();
-    if sum == I::TARGET_SUM { Ok(()) } else { Err(EncodingError::TargetSum { expected: I::TARGET_SUM, got: sum }) }
+    if sum == I::TARGET_SUM {
+        Ok(())
+    } else {
+        Err(EncodingError::TargetSum { expected: I::TARGET_SUM, got: sum })
+    }
 }
 
 #[cfg(test)]

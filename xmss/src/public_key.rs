@@ -59,7 +59,12 @@ impl<I: Instance> PublicKey<I> {
     }
 
     /// Verifies `signature` on `message` at `epoch`.
-    pub fn verify(&self, epoch: u64, message: &[u8; 32], signature: &Signature<I>) -> Result<(), VerifyError> {
+    pub fn verify(
+        &self,
+        epoch: u64,
+        message: &[u8; 32],
+        signature: &Signature<I>,
+    ) -> Result<(), VerifyError> {
         const { check::<I>() };
         if epoch >= I::LIFETIME {
             return Err(VerifyError::EpochOutOfRange { epoch, log_lifetime: I::LOG_LIFETIME });
@@ -67,7 +72,11 @@ impl<I: Instance> PublicKey<I> {
         let epoch = epoch as u32;
         // Decoding guarantees these lengths; a hand-built signature gets the same typed answer.
         if signature.path.len() != I::LOG_LIFETIME as usize {
-            return Err(DecodeError::PathLength { expected: I::LOG_LIFETIME as usize, got: signature.path.len() }.into());
+            return Err(DecodeError::PathLength {
+                expected: I::LOG_LIFETIME as usize,
+                got: signature.path.len(),
+            }
+            .into());
         }
         if signature.hashes.len() != I::DIMENSION {
             return Err(DecodeError::HashCount { expected: I::DIMENSION, got: signature.hashes.len() }.into());

@@ -165,7 +165,11 @@ impl<I: Instance> SecretKey<I> {
 }
 
 /// Bottom tree `index` of the key, recomputed from the PRF key.
-pub(crate) fn bottom_tree<I: Instance>(prf_key: &[u8; PRF_KEY_LEN], parameter: &Parameter, index: u64) -> SubTree {
+pub(crate) fn bottom_tree<I: Instance>(
+    prf_key: &[u8; PRF_KEY_LEN],
+    parameter: &Parameter,
+    index: u64,
+) -> SubTree {
     let c = I::LEAVES_PER_BOTTOM_TREE;
     SubTree::bottom(parameter, I::LOG_LIFETIME, index, leaves::<I>(prf_key, parameter, index * c, c))
 }

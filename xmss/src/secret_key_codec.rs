@@ -72,7 +72,8 @@ fn get_subtree(bytes: &[u8], what: &'static str) -> Result<SubTree, DecodeError>
             return Err(offset_error(what, 4, first));
         }
         let count = first as usize / 4;
-        let offsets: Vec<u64> = (0..count).map(|i| read_u32(list, 4 * i)).chain([list.len() as u64]).collect();
+        let offsets: Vec<u64> =
+            (0..count).map(|i| read_u32(list, 4 * i)).chain([list.len() as u64]).collect();
         for pair in offsets.windows(2) {
             if pair[1] < pair[0] || pair[1] as usize > list.len() {
                 return Err(offset_error(what, pair[0] as usize, pair[1]));
@@ -173,7 +174,10 @@ impl<I: Instance> SecretKey<I> {
             return bad("prepared window lies outside the activation range");
         }
         for (tree, index) in [(&self.left, self.left_index), (&self.right, self.left_index + 1)] {
-            if tree.depth != u64::from(I::LOG_LIFETIME) || tree.lowest_layer != 0 || tree.layers.len() as u64 != half + 1 {
+            if tree.depth != u64::from(I::LOG_LIFETIME)
+                || tree.lowest_layer != 0
+                || tree.layers.len() as u64 != half + 1
+            {
                 return bad("bottom tree has the wrong shape");
             }
             for (k, layer) in tree.layers.iter().enumerate() {
@@ -184,7 +188,10 @@ impl<I: Instance> SecretKey<I> {
             }
         }
         let top = &self.top;
-        if top.depth != u64::from(I::LOG_LIFETIME) || top.lowest_layer != half || top.layers.len() as u64 != half + 1 {
+        if top.depth != u64::from(I::LOG_LIFETIME)
+            || top.lowest_layer != half
+            || top.layers.len() as u64 != half + 1
+        {
             return bad("top tree has the wrong shape");
         }
         for (k, layer) in top.layers.iter().enumerate() {
@@ -192,7 +199,9 @@ impl<I: Instance> SecretKey<I> {
             let (lo, hi) = ((first >> k) & !1, ((last - 1) >> k) | 1);
             let layer_end = layer.start.checked_add(layer.nodes.len() as u64);
             let is_root = k as u64 == half;
-            let covers = if is_root { layer.start == 0 && !layer.nodes.is_empty() } else {
+            let covers = if is_root {
+                layer.start == 0 && !layer.nodes.is_empty()
+            } else {
                 layer.start <= lo && layer_end.is_some_and(|e| e > hi)
             };
             if !covers {

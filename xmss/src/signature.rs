@@ -78,13 +78,20 @@ impl<I: Instance> Signature<I> {
         }
         let path_offset = read_u32(bytes, 0);
         if path_offset != PATH_OFFSET as u64 {
-            return Err(DecodeError::Offset { what: "signature.path", expected: PATH_OFFSET as u64, got: path_offset });
+            return Err(DecodeError::Offset {
+                what: "signature.path",
+                expected: PATH_OFFSET as u64,
+                got: path_offset,
+            });
         }
         let rho = get_elems::<RAND_LEN>(&bytes[4..4 + RHO_BYTES], "signature.rho")?;
         let hashes_offset = read_u32(bytes, 4 + RHO_BYTES);
-        let canonical_hashes_offset = (PATH_OFFSET + SIBLINGS_OFFSET + DIGEST_BYTES * I::LOG_LIFETIME as usize) as u64;
+        let canonical_hashes_offset =
+            (PATH_OFFSET + SIBLINGS_OFFSET + DIGEST_BYTES * I::LOG_LIFETIME as usize) as u64;
         let min = (PATH_OFFSET + SIBLINGS_OFFSET) as u64;
-        if hashes_offset < min || hashes_offset > bytes.len() as u64 || (hashes_offset - min) % DIGEST_BYTES as u64 != 0
+        if hashes_offset < min
+            || hashes_offset > bytes.len() as u64
+            || (hashes_offset - min) % DIGEST_BYTES as u64 != 0
         {
             return Err(DecodeError::Offset {
                 what: "signature.hashes",
@@ -109,7 +116,10 @@ impl<I: Instance> Signature<I> {
             return Err(DecodeError::Length { what: "signature", expected: Self::BYTES, got: bytes.len() });
         }
         if hash_bytes.len() / DIGEST_BYTES != I::DIMENSION {
-            return Err(DecodeError::HashCount { expected: I::DIMENSION, got: hash_bytes.len() / DIGEST_BYTES });
+            return Err(DecodeError::HashCount {
+                expected: I::DIMENSION,
+                got: hash_bytes.len() / DIGEST_BYTES,
+            });
         }
         let path = get_digests(&bytes[min as usize..hashes_offset as usize], "signature.path.siblings")?;
         let hashes = get_digests(hash_bytes, "signature.hashes")?;
@@ -147,11 +157,19 @@ impl<I: Instance> EpochSignature<I> {
     /// Strict decoding of [`EpochSignature::to_bytes`]; the epoch must lie within the lifetime.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, DecodeError> {
         if bytes.len() < 4 {
-            return Err(DecodeError::Length { what: "epoch signature", expected: Self::BYTES, got: bytes.len() });
+            return Err(DecodeError::Length {
+                what: "epoch signature",
+                expected: Self::BYTES,
+                got: bytes.len(),
+            });
         }
         let epoch = read_u32(bytes, 0);
         if epoch >= I::LIFETIME {
-            return Err(DecodeError::Length { what: "epoch (beyond lifetime)", expected: 0, got: epoch as usize });
+            return Err(DecodeError::Length {
+                what: "epoch (beyond lifetime)",
+                expected: 0,
+                got: epoch as usize,
+            });
         }
         Ok(Self { epoch: epoch as u32, signature: Signature::from_bytes(&bytes[4..])? })
     }

@@ -11,7 +11,8 @@ use crate::signature::{EpochSignature, Signature};
 impl<I: Instance> Verifier<EpochSignature<I>> for PublicKey<I> {
     fn verify(&self, msg: &[u8], signature: &EpochSignature<I>) -> Result<(), Error> {
         let msg: &[u8; 32] = msg.try_into().map_err(|_| Error::new())?;
-        PublicKey::verify(self, u64::from(signature.epoch), msg, &signature.signature).map_err(|_| Error::new())
+        PublicKey::verify(self, u64::from(signature.epoch), msg, &signature.signature)
+            .map_err(|_| Error::new())
     }
 }
 

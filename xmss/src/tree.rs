@@ -50,27 +50,41 @@ pub(crate) fn parent(parameter: &Parameter, level: u8, pos: u32, left: &Digest, 
 
 /// Hashes pairs of `children` (an even number, the first at an even position) into the parents at `level`,
 /// the first parent being at `parent_start`. Packed over SIMD lanes and rayon for wide layers.
-pub(crate) fn hash_layer(parameter: &Parameter, level: u8, parent_start: u64, children: &[Digest]) -> Vec<Digest> {
+pub(crate) fn hash_layer(
+    parameter: &Parameter,
+    level: u8,
+    parent_start: u64,
+    children: &[Digest],
+) -> Vec<Digest> {
     let lanes = PackedF::WIDTH;
     let count = children.len() / 2;
     let mut parents = vec![[F::ZERO; HASH_LEN]; count];
     let packed_parameter = parameter.map(PackedF::from);
     let full = count / lanes * lanes;
-    parents[..full].par_chunks_mut(lanes).zip(children[..2 * full].par_chunks(2 * lanes)).enumerate().for_each(
-        |(b, (out, kids))| {
+    parents[..full]
+        .par_chunks_mut(lanes)
+        .zip(children[..2 * full].par_chunks(2 * lanes))
+        .enumerate()
+        .for_each(|(b, (out, kids))| {
             let first = parent_start + (b * lanes) as u64;
-            let tweak: [PackedF; 2] =
-                core::array::from_fn(|t| PackedF::from_fn(|l| tree_tweak(level, (first + l as u64) as u32)[t]));
+            let tweak: [PackedF; 2] = core::array::from_fn(|t| {
+                PackedF::from_fn(|l| tree_tweak(level, (first + l as u64) as u32)[t])
+            });
             let left: [PackedF; 8] = core::array::from_fn(|i| PackedF::from_fn(|l| kids[2 * l][i]));
             let right: [PackedF; 8] = core::array::from_fn(|i| PackedF::from_fn(|l| kids[2 * l + 1][i]));
             let packed = node(&packed_parameter, &tweak, &left, &right);
             for (l, slot) in out.iter_mut().enumerate() {
                 *slot = core::array::from_fn(|i| packed[i].as_slice()[l]);
             }
-        },
-    );
+        });
     for k in full..count {
-        parents[k] = parent(parameter, level, (parent_start + k as u64) as u32, &children[2 * k], &children[2 * k + 1]);
+        parents[k] = parent(
+            parameter,
+            level,
+            (parent_start + k as u64) as u32,
+            &children[2 * k],
+            &children[2 * k + 1],
+        );
     }
     parents
 }
@@ -144,7 +158,12 @@ fn pad_layer(layer: &mut Layer, level: u32, pad: &mut impl FnMut(u32, u64) -> Di
 }
 
 /// Recomputes the root from a leaf at `position` and its co-path (siblings from the leaf level up).
-pub(crate) fn root_from_path(parameter: &Parameter, position: u32, leaf: Digest, co_path: &[Digest]) -> Digest {
+pub(crate) fn root_from_path(
+    parameter: &Parameter,
+    position: u32,
+    leaf: Digest,
+    co_path: &[Digest],
+) -> Digest {
     let mut current = leaf;
     let mut pos = position;
     for (l, sibling) in co_path.iter().enumerate() {
@@ -179,7 +198,9 @@ mod tests {
         let depth = 8;
         let (first, count) = (3u64, 5u64); // bottom trees 3..8, a ragged top layer
         let bottoms: Vec<SubTree> = (first..first + count)
-            .map(|j| SubTree::bottom(&parameter, depth, j, (0..16).map(|i| digest((j * 16 + i) as u32)).collect()))
+            .map(|j| {
+                SubTree::bottom(&parameter, depth, j, (0..16).map(|i| digest((j * 16 + i) as u32)).collect())
+            })
             .collect();
         let roots = bottoms.iter().map(|b| b.root().unwrap()).collect();
         let top = SubTree::top(&parameter, depth, first, roots, |l, p| digest(10_000 + l * 100 + p as u32));

@@ -1,0 +1,97 @@
+//! The signing record: which epochs a key has used up, in a small checksummed file.
+//!
+//! ```text
+//! magic "NDVTREC1" ‖ instance name length u8 ‖ name ‖ next_epoch u64 ‖ has_last u8 ‖ last_epoch u64 ‖
+//! last_message 32 B ‖ SHA3-256 of everything before it
+//! ```
+//! Every epoch below `next_epoch` is burned. `last` is the most recent signature's (epoch, message), kept so
+//! that an identical repeat returns identical bytes (signing is deterministic) instead of an error.
+
+use sha3::{Digest as _, Sha3_256};
+
+use super::DurableError;
+
+const MAGIC: &[u8; 8] = b"NDVTREC1";
+
+/// The persistent signing state of one key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Record {
+    /// The lowest epoch that may still be signed (for a new message).
+    pub next_epoch: u64,
+    /// The last signed (epoch, message), if any.
+    pub last: Option<(u64, [u8; 32])>,
+}
+
+impl Record {
+    /// The highest signed epoch, if any epoch was signed.
+    pub fn watermark(&self) -> Option<u64> {
+        self.last.map(|(e, _)| e)
+    }
+
+    pub(crate) fn encode(&self, instance: &str) -> Vec<u8> {
+        let mut out = MAGIC.to_vec();
+        out.push(instance.len() as u8);
+        out.extend_from_slice(instance.as_bytes());
+        out.extend_from_slice(&self.next_epoch.to_le_bytes());
+        let (has, epoch, message) = match self.last {
+            Some((e, m)) => (1u8, e, m),
+            None => (0, 0, [0; 32]),
+        };
+        out.push(has);
+        out.extend_from_slice(&epoch.to_le_bytes());
+        out.extend_from_slice(&message);
+        let sum = Sha3_256::digest(&out);
+        out.extend_from_slice(&sum);
+        out
+    }
+
+    pub(crate) fn decode(bytes: &[u8], instance: &str) -> Result<Self, DurableError> {
+        let corrupt = |why: &'static str| DurableError::CorruptRecord(why);
+        let body_len = 8 + 1 + instance.len() + 8 + 1 + 8 + 32;
+        if bytes.len() != body_len + 32 {
+            return Err(corrupt("wrong length"));
+        }
+        let (body, sum) = bytes.split_at(body_len);
+        if Sha3_256::digest(body).as_slice() != sum {
+            return Err(corrupt("checksum mismatch"));
+        }
+        if &body[..8] != MAGIC
+            || usize::from(body[8]) != instance.len()
+            || &body[9..9 + instance.len()] != instance.as_bytes()
+        {
+            return Err(corrupt("not a record of this instance"));
+        }
+        let rest = &body[9 + instance.len()..];
+        let u64_at = |at: usize| u64::from_le_bytes(core::array::from_fn(|i| rest[at + i]));
+        let next_epoch = u64_at(0);
+        let last = match rest[8] {
+            0 => None,
+            1 => Some((u64_at(9), core::array::from_fn(|i| rest[17 + i]))),
+            _ => return Err(corrupt("bad flag")),
+        };
+        if let Some((e, _)) = last {
+            if e.checked_add(1) != Some(next_epoch) {
+                return Err(corrupt("last epoch is not just below the next epoch"));
+            }
+        }
+        Ok(Record { next_epoch, last })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_every_bit_flip_is_caught() {
+        let r = Record { next_epoch: 43, last: Some((42, [9; 32])) };
+        let bytes = r.encode("test");
+        assert_eq!(Record::decode(&bytes, "test").unwrap(), r);
+        for i in 0..bytes.len() * 8 {
+            let mut b = bytes.clone();
+            b[i / 8] ^= 1 << (i % 8);
+            assert!(Record::decode(&b, "test").is_err(), "bit {i}");
+        }
+        assert!(Record::decode(&bytes, "devnet4").is_err());
+    }
+}
