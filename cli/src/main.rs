@@ -3,6 +3,7 @@
 //! Exit codes: 0 success (`valid`), 1 invalid input or failure (`invalid: <reason>` for `verify`),
 //! 2 usage error, 3 refusal to sign (an epoch at or below the key's watermark).
 
+mod bench;
 mod demo;
 mod hexarg;
 mod key;
@@ -56,6 +57,8 @@ enum Command {
     /// Key management and durable signing.
     #[command(subcommand)]
     Key(key::KeyCommand),
+    /// Time keygen, sign and verify for every parameter set.
+    Bench(bench::BenchArgs),
     /// Demonstrate keygen, durable signing and verification on the test instance (the default).
     Demo,
 }
@@ -103,6 +106,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         None | Some(Command::Demo) => demo::run().map_err(Failure::from),
         Some(Command::Verify(args)) => verify::run(&args),
+        Some(Command::Bench(args)) => bench::run(&args).map_err(Failure::from),
         Some(Command::Key(cmd)) => key::run(cmd),
     };
     match result {

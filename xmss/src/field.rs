@@ -54,6 +54,12 @@ pub(crate) fn base_p_digits<const N: usize>(mut acc: u128) -> [F; N] {
     })
 }
 
+/// The two base-p digits of a value below p^2 (every tweak), without 128-bit division.
+#[inline]
+pub(crate) fn base_p_pair(acc: u64) -> [F; 2] {
+    [F::from_u32((acc % u64::from(P)) as u32), F::from_u32((acc / u64::from(P)) as u32)]
+}
+
 /// Appends the canonical little-endian encoding of `elems`.
 pub(crate) fn put_elems(out: &mut Vec<u8>, elems: &[F]) {
     for e in elems {

@@ -78,8 +78,8 @@ pub fn leaves<I: Instance>(
             let starts: Vec<Digest> = epochs.iter().map(|&e| chain_start(prf_key, e, c as u64)).collect();
             let mut value: [PackedF; 8] = core::array::from_fn(|i| PackedF::from_fn(|l| starts[l][i]));
             for pos in 1..I::BASE as u8 {
-                let tweak: [PackedF; 2] =
-                    core::array::from_fn(|t| PackedF::from_fn(|l| chain_tweak(epochs[l], c as u8, pos)[t]));
+                let tweaks: Vec<[F; 2]> = epochs.iter().map(|&e| chain_tweak(e, c as u8, pos)).collect();
+                let tweak: [PackedF; 2] = core::array::from_fn(|t| PackedF::from_fn(|l| tweaks[l][t]));
                 value = step(&value, &packed_parameter, &tweak);
             }
             ends.push(value);

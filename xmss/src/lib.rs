@@ -60,7 +60,9 @@ pub use signature::{EpochSignature, Signature};
 pub mod primitives {
     pub use crate::chain::{walk, walk_all};
     pub use crate::leaf::{leaf, leaves};
-    pub use crate::message_hash::{codeword, encode_message, hypercube_digits, message_hash_elems};
+    pub use crate::message_hash::{
+        MessageHasher, codeword, codeword_from_elems, digits_from_elems, encode_message, message_hash_elems,
+    };
     pub use crate::poseidon::{Poseidon16, Poseidon24, compress, poseidon16, poseidon24, sponge24};
     pub use crate::prf::{chain_start, randomness};
     pub use crate::tweak::{chain_tweak, message_tweak, tree_tweak};

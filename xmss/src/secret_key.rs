@@ -11,14 +11,15 @@ use zeroize::Zeroize;
 
 use crate::chain::walk_all;
 use crate::error::{KeyError, SignError};
-use crate::field::{Digest, Parameter};
+use crate::field::{Digest, PackedF, Parameter, RAND_LEN, Rho};
 use crate::instance::{Instance, check};
 use crate::leaf::leaves;
-use crate::message_hash::codeword;
+use crate::message_hash::{MessageHasher, codeword_from_elems};
 use crate::prf::{PRF_KEY_LEN, chain_start, randomness};
 use crate::public_key::PublicKey;
 use crate::signature::Signature;
 use crate::tree::SubTree;
+use p3_field::PackedValue;
 
 /// A generalized-XMSS secret key of instance `I`.
 pub struct SecretKey<I: Instance> {
@@ -147,14 +148,7 @@ impl<I: Instance> SecretKey<I> {
 
         let epoch32 = epoch as u32; // epoch < lifetime <= 2^32
         let mut x = [0u8; 256];
-        let mut found = None;
-        for attempt in 0..I::MAX_TRIES {
-            let rho = randomness(&self.prf_key, epoch32, message, attempt);
-            if codeword::<I>(&self.parameter, epoch32, &rho, message, &mut x).is_ok() {
-                found = Some(rho);
-                break;
-            }
-        }
+        let found = find_rho::<I>(&self.prf_key, &self.parameter, epoch32, message, &mut x);
         let rho = found.ok_or(SignError::EncodingAttemptsExceeded(I::MAX_TRIES))?;
         let mut hashes: Vec<Digest> =
             (0..I::DIMENSION).map(|c| chain_start(&self.prf_key, epoch32, c as u64)).collect();
@@ -162,6 +156,36 @@ impl<I: Instance> SecretKey<I> {
         walk_all(&self.parameter, epoch32, &mut hashes, &zero[..I::DIMENSION], &x[..I::DIMENSION]);
         Ok(Signature { path, rho, hashes, _instance: PhantomData })
     }
+}
+
+/// The first attempt (in order, as leanSig) whose rho gives a codeword; the codeword is left in `x`.
+/// Attempts are hashed one SIMD width at a time.
+fn find_rho<I: Instance>(
+    prf_key: &[u8; PRF_KEY_LEN],
+    parameter: &Parameter,
+    epoch: u32,
+    message: &[u8; 32],
+    x: &mut [u8],
+) -> Option<Rho> {
+    let hasher = MessageHasher::new(parameter, epoch, message);
+    let lanes = PackedF::WIDTH as u64;
+    let mut first = 0;
+    while first < I::MAX_TRIES {
+        let rhos: Vec<Rho> = (first..first + lanes).map(|a| randomness(prf_key, epoch, message, a)).collect();
+        let packed: [PackedF; RAND_LEN] = core::array::from_fn(|i| PackedF::from_fn(|l| rhos[l][i]));
+        let out = hasher.elems_packed(&packed);
+        for (l, rho) in rhos.iter().enumerate() {
+            if first + l as u64 >= I::MAX_TRIES {
+                return None;
+            }
+            let elems = core::array::from_fn(|i| out[i].as_slice()[l]);
+            if codeword_from_elems::<I>(&elems, x).is_ok() {
+                return Some(*rho);
+            }
+        }
+        first += lanes;
+    }
+    None
 }
 
 /// Bottom tree `index` of the key, recomputed from the PRF key.

@@ -9,7 +9,7 @@
 //! | tree node  | `level << 40 \| pos_in_level << 8 \| 0x01` |
 //! | message    | `epoch << 8 \| 0x02` |
 
-use crate::field::{F, TWEAK_LEN, base_p_digits};
+use crate::field::{F, TWEAK_LEN, base_p_pair};
 
 const SEPARATOR_CHAIN: u64 = 0x00;
 const SEPARATOR_TREE: u64 = 0x01;
@@ -22,20 +22,20 @@ pub fn chain_tweak(epoch: u32, chain_index: u8, pos_in_chain: u8) -> [F; TWEAK_L
         | (u64::from(chain_index) << 16)
         | (u64::from(pos_in_chain) << 8)
         | SEPARATOR_CHAIN;
-    base_p_digits(u128::from(acc))
+    base_p_pair(acc)
 }
 
 /// The tweak of the node at `pos_in_level` in tree level `level` (leaves are level 0).
 #[inline]
 pub fn tree_tweak(level: u8, pos_in_level: u32) -> [F; TWEAK_LEN] {
     let acc = (u64::from(level) << 40) | (u64::from(pos_in_level) << 8) | SEPARATOR_TREE;
-    base_p_digits(u128::from(acc))
+    base_p_pair(acc)
 }
 
 /// The tweak of the message hash at `epoch`.
 #[inline]
 pub fn message_tweak(epoch: u32) -> [F; TWEAK_LEN] {
-    base_p_digits(u128::from((u64::from(epoch) << 8) | SEPARATOR_MESSAGE))
+    base_p_pair((u64::from(epoch) << 8) | SEPARATOR_MESSAGE)
 }
 
 #[cfg(test)]

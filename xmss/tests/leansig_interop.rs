@@ -3,7 +3,9 @@
 mod vectors;
 
 use ndvt_xmss::primitives::{poseidon16, poseidon24};
-use ndvt_xmss::{DecodeError, Devnet4, F, Instance, PublicKey, SecretKey, Signature, TestInstance, VerifyError};
+use ndvt_xmss::{
+    DecodeError, Devnet4, F, Instance, PublicKey, SecretKey, Signature, TestInstance, VerifyError,
+};
 use p3_field::{PrimeCharacteristicRing, PrimeField32};
 use p3_symmetric::Permutation;
 use serde_json::Value;
@@ -13,7 +15,8 @@ fn permutation_answers<const W: usize, P: Permutation<[F; W]>>(perm: &P, section
     assert_eq!(cases.len(), 4);
     for case in cases {
         let words = |key: &str| -> [u32; W] {
-            let v: Vec<u32> = case[key].as_array().unwrap().iter().map(|x| x.as_u64().unwrap() as u32).collect();
+            let v: Vec<u32> =
+                case[key].as_array().unwrap().iter().map(|x| x.as_u64().unwrap() as u32).collect();
             v.try_into().unwrap()
         };
         let mut state = words("input").map(F::from_u32);
@@ -48,7 +51,8 @@ fn verify_positive<I: Instance>(key: &Value) -> PublicKey<I> {
         let sig_bytes = vectors::bytes(&s["signature"]);
         let sig = Signature::<I>::from_bytes(&sig_bytes).unwrap();
         assert_eq!(sig.to_bytes(), sig_bytes, "re-encoding of the signature at epoch {epoch}");
-        pk.verify(epoch, &vectors::message(&s["message"]), &sig).unwrap_or_else(|e| panic!("epoch {epoch}: {e}"));
+        pk.verify(epoch, &vectors::message(&s["message"]), &sig)
+            .unwrap_or_else(|e| panic!("epoch {epoch}: {e}"));
     }
     pk
 }
@@ -93,7 +97,8 @@ fn check_negative<I: Instance>(case: &Value) {
     let id = case["id"].as_str().unwrap();
     let pk = PublicKey::<I>::from_bytes(&vectors::bytes(&case["public_key"])).unwrap();
     let epoch = case["epoch"].as_u64().unwrap();
-    let result = pk.verify_bytes(epoch, &vectors::bytes(&case["message"]), &vectors::bytes(&case["signature"]));
+    let result =
+        pk.verify_bytes(epoch, &vectors::bytes(&case["message"]), &vectors::bytes(&case["signature"]));
     let err = result.expect_err(id);
     match (case["case"].as_str().unwrap(), case["expected"].as_str().unwrap()) {
         (_, "reject-noncanonical") => assert!(
@@ -130,7 +135,8 @@ fn leanspec_test_keys_decode_reencode_and_sign() {
             let pair = &file[role];
             let sk_bytes = vectors::bytes(&pair["secret_key"]);
             let pk_bytes = vectors::bytes(&pair["public_key"]);
-            let sk = SecretKey::<TestInstance>::from_bytes(&sk_bytes).unwrap_or_else(|e| panic!("{i}/{role}: {e}"));
+            let sk = SecretKey::<TestInstance>::from_bytes(&sk_bytes)
+                .unwrap_or_else(|e| panic!("{i}/{role}: {e}"));
             assert_eq!(*sk.to_bytes(), sk_bytes, "{i}/{role}: re-encoding");
             assert_eq!(sk.public_key().to_bytes(), pk_bytes, "{i}/{role}: derived public key");
             sk.check_consistency().unwrap();
