@@ -87,7 +87,7 @@ pub(crate) fn get_elems<const N: usize>(bytes: &[u8], what: &'static str) -> Res
 
 /// Decodes a concatenation of digests (a whole number of 32-byte items).
 pub(crate) fn get_digests(bytes: &[u8], what: &'static str) -> Result<Vec<Digest>, DecodeError> {
-    if bytes.len() % DIGEST_BYTES != 0 {
+    if !bytes.len().is_multiple_of(DIGEST_BYTES) {
         return Err(DecodeError::Length {
             what,
             expected: bytes.len().div_ceil(DIGEST_BYTES) * DIGEST_BYTES,

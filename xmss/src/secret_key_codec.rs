@@ -68,7 +68,7 @@ fn get_subtree(bytes: &[u8], what: &'static str) -> Result<SubTree, DecodeError>
             return Err(DecodeError::Length { what, expected: 4, got: list.len() });
         }
         let first = read_u32(list, 0);
-        if first % 4 != 0 || first == 0 || first as usize > list.len() {
+        if !first.is_multiple_of(4) || first == 0 || first as usize > list.len() {
             return Err(offset_error(what, 4, first));
         }
         let count = first as usize / 4;
@@ -166,7 +166,7 @@ impl<I: Instance> SecretKey<I> {
             Some(end) if end <= I::LIFETIME => {}
             _ => return bad("activation range exceeds the lifetime"),
         }
-        if self.activation_start % c != 0 || self.activation_len % c != 0 || self.activation_len < 2 * c {
+        if !self.activation_start.is_multiple_of(c) || !self.activation_len.is_multiple_of(c) || self.activation_len < 2 * c {
             return bad("activation range is not whole bottom trees (at least two)");
         }
         let (first, last) = (self.activation_start / c, (self.activation_start + self.activation_len) / c);

@@ -91,7 +91,7 @@ impl<I: Instance> Signature<I> {
         let min = (PATH_OFFSET + SIBLINGS_OFFSET) as u64;
         if hashes_offset < min
             || hashes_offset > bytes.len() as u64
-            || (hashes_offset - min) % DIGEST_BYTES as u64 != 0
+            || !(hashes_offset - min).is_multiple_of(DIGEST_BYTES as u64)
         {
             return Err(DecodeError::Offset {
                 what: "signature.hashes",
@@ -112,7 +112,7 @@ impl<I: Instance> Signature<I> {
             return Err(DecodeError::PathLength { expected: I::LOG_LIFETIME as usize, got: path_len });
         }
         let hash_bytes = &bytes[hashes_offset as usize..];
-        if hash_bytes.len() % DIGEST_BYTES != 0 {
+        if !hash_bytes.len().is_multiple_of(DIGEST_BYTES) {
             return Err(DecodeError::Length { what: "signature", expected: Self::BYTES, got: bytes.len() });
         }
         if hash_bytes.len() / DIGEST_BYTES != I::DIMENSION {

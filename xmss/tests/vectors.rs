@@ -1,5 +1,5 @@
 //! Shared helpers for the interop tests: locating and reading `../shared/vectors`.
-#![allow(dead_code, missing_docs)]
+#![allow(dead_code, missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::PathBuf;
 

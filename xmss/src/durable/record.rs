@@ -69,10 +69,10 @@ impl Record {
             1 => Some((u64_at(9), core::array::from_fn(|i| rest[17 + i]))),
             _ => return Err(corrupt("bad flag")),
         };
-        if let Some((e, _)) = last {
-            if e.checked_add(1) != Some(next_epoch) {
-                return Err(corrupt("last epoch is not just below the next epoch"));
-            }
+        if let Some((e, _)) = last
+            && e.checked_add(1) != Some(next_epoch)
+        {
+            return Err(corrupt("last epoch is not just below the next epoch"));
         }
         Ok(Record { next_epoch, last })
     }
