@@ -129,6 +129,9 @@ pub struct DurableSigner<I: Instance> {
     record: Record,
     storage: Box<dyn Storage>,
     warn_below: u64,
+    /// Within a reservation: the next epoch this handle may sign without writing (`record.next_epoch` is the
+    /// persisted end of the reservation). Equal to `record.next_epoch` when nothing is reserved.
+    cursor: u64,
 }
 
 impl<I: Instance> core::fmt::Debug for DurableSigner<I> {
@@ -185,6 +188,7 @@ impl<I: Instance> DurableSigner<I> {
             dir: dir.to_path_buf(),
             _lock: lock,
             key,
+            cursor: record.next_epoch,
             record,
             storage,
             warn_below: I::LEAVES_PER_BOTTOM_TREE,
@@ -213,6 +217,7 @@ impl<I: Instance> DurableSigner<I> {
             dir: dir.to_path_buf(),
             _lock: lock,
             key,
+            cursor: record.next_epoch,
             record,
             storage,
             warn_below: I::LEAVES_PER_BOTTOM_TREE,
@@ -241,7 +246,49 @@ impl<I: Instance> DurableSigner<I> {
 
     /// Epochs left to sign: from the next signable epoch to the activation end.
     pub fn remaining(&self) -> u64 {
-        self.key.activation().end.saturating_sub(self.record.next_epoch)
+        self.key.activation().end.saturating_sub(self.cursor)
+    }
+
+    /// The lowest epoch this handle may sign next (inside a reservation it is below the persisted record).
+    pub fn next_epoch(&self) -> u64 {
+        self.cursor
+    }
+
+    /// Reserves the `count` epochs from the next signable one with a single durable write, so that signing
+    /// inside the range needs no further write (cisco hash-sigs' reservation). A crash burns the whole
+    /// unused part of the range, which is the price of skipping the per-signature fsync; inside a reservation
+    /// an identical repeat of a signature is not recomputed (the record does not hold its message).
+    pub fn reserve(&mut self, count: u64) -> Result<(), DurableError> {
+        let end =
+            self.cursor.saturating_add(count).min(self.key.activation().end).max(self.record.next_epoch);
+        if end > self.record.next_epoch {
+            self.persist(Record { next_epoch: end, last: self.record.last })?;
+        }
+        Ok(())
+    }
+
+    /// Restores the key directory `backup` into `dir` (a new directory, or the live one) without ever
+    /// lowering a watermark: the result's record is the higher of the two. Restoring into a new directory
+    /// takes `first_epoch` like an import, since a backup may be older than signatures made after it.
+    pub fn restore(backup: &Path, dir: &Path, first_epoch: u64) -> Result<Self, DurableError> {
+        let found = key_instance(backup)?;
+        if found != I::NAME {
+            return Err(DurableError::WrongInstance { expected: I::NAME, found });
+        }
+        let record_bytes =
+            fs::read(backup.join(RECORD_FILE)).map_err(io_err("reading the backup's record"))?;
+        let backup_record = Record::decode(&record_bytes, I::NAME)?;
+        if dir.join(RECORD_FILE).exists() {
+            let mut live = Self::open(dir)?;
+            live.merge_record(Record { next_epoch: backup_record.next_epoch.max(first_epoch), last: None })?;
+            return Ok(live);
+        }
+        let key_bytes = zeroize::Zeroizing::new(
+            fs::read(backup.join(SECRET_FILE)).map_err(io_err("reading the backup's key"))?,
+        );
+        let key = SecretKey::<I>::from_bytes(&key_bytes)?;
+        key.check_consistency()?;
+        Self::create(dir, key, backup_record.next_epoch.max(first_epoch))
     }
 
     /// Emit a warning when fewer than `epochs` activation epochs remain (default: one bottom tree).
@@ -265,6 +312,7 @@ impl<I: Instance> DurableSigner<I> {
         let merged = if other.next_epoch > self.record.next_epoch { other } else { self.record };
         if merged != self.record {
             self.persist(merged)?;
+            self.cursor = self.cursor.max(merged.next_epoch);
         }
         Ok(())
     }
@@ -278,14 +326,27 @@ impl<I: Instance> DurableSigner<I> {
 
     /// Signs `message` at `epoch`: check, persist, compute, verify, release.
     pub fn sign_at(&mut self, epoch: u64, message: &[u8; 32]) -> Result<Signature<I>, DurableError> {
-        if epoch < self.record.next_epoch {
+        if epoch >= self.cursor && epoch < self.record.next_epoch {
+            // Inside a reservation: already durable, no write needed.
+            self.check_signable(epoch)?;
+            self.cursor = epoch + 1;
+            return self.release(epoch, message);
+        }
+        if epoch < self.cursor {
             return match self.record.last {
                 Some((e, m)) if e == epoch && m == *message => Ok(self.key.sign(epoch, message)?),
                 Some((e, _)) if e == epoch => Err(DurableError::DifferentMessage { epoch }),
-                _ => Err(DurableError::EpochUsed { epoch, next: self.record.next_epoch }),
+                _ => Err(DurableError::EpochUsed { epoch, next: self.cursor }),
             };
         }
-        // Refuse epochs the key cannot sign before burning them.
+        self.check_signable(epoch)?;
+        self.persist(Record { next_epoch: epoch + 1, last: Some((epoch, *message)) })?;
+        self.cursor = epoch + 1;
+        self.release(epoch, message)
+    }
+
+    /// Refuses epochs the key cannot sign, before anything is burned.
+    fn check_signable(&self, epoch: u64) -> Result<(), DurableError> {
         let (active, window) = (self.key.activation(), self.key.prepared());
         if !active.contains(&epoch) {
             return Err(SignError::OutsideActivation { epoch, start: active.start, end: active.end }.into());
@@ -293,7 +354,11 @@ impl<I: Instance> DurableSigner<I> {
         if !window.contains(&epoch) {
             return Err(SignError::NotPrepared { epoch, start: window.start, end: window.end }.into());
         }
-        self.persist(Record { next_epoch: epoch + 1, last: Some((epoch, *message)) })?;
+        Ok(())
+    }
+
+    /// Compute, verify (inside `SecretKey::sign`), warn if the key runs low, release.
+    fn release(&mut self, epoch: u64, message: &[u8; 32]) -> Result<Signature<I>, DurableError> {
         let signature = self.key.sign(epoch, message)?;
         let remaining = self.remaining();
         if remaining < self.warn_below {
@@ -307,7 +372,7 @@ impl<I: Instance> SignerMut<EpochSignature<I>> for DurableSigner<I> {
     /// Signs at the next signable epoch.
     fn try_sign(&mut self, msg: &[u8]) -> Result<EpochSignature<I>, signature::Error> {
         let message: &[u8; 32] = msg.try_into().map_err(|_| signature::Error::new())?;
-        let epoch = self.record.next_epoch;
+        let epoch = self.cursor;
         let signature = self.sign_at(epoch, message).map_err(|_| signature::Error::new())?;
         Ok(EpochSignature { epoch: epoch as u32, signature })
     }

@@ -4,8 +4,9 @@
 //! magic "NDVTREC1" ‖ instance name length u8 ‖ name ‖ next_epoch u64 ‖ has_last u8 ‖ last_epoch u64 ‖
 //! last_message 32 B ‖ SHA3-256 of everything before it
 //! ```
-//! Every epoch below `next_epoch` is burned. `last` is the most recent signature's (epoch, message), kept so
-//! that an identical repeat returns identical bytes (signing is deterministic) instead of an error.
+//! Every epoch below `next_epoch` is burned. `last` is the most recent persisted signature's (epoch, message),
+//! kept so that an identical repeat returns identical bytes (signing is deterministic) instead of an error.
+//! With a reservation, `next_epoch` is the end of the reserved range, which lies above `last`.
 
 use sha3::{Digest as _, Sha3_256};
 
@@ -70,9 +71,9 @@ impl Record {
             _ => return Err(corrupt("bad flag")),
         };
         if let Some((e, _)) = last
-            && e.checked_add(1) != Some(next_epoch)
+            && e >= next_epoch
         {
-            return Err(corrupt("last epoch is not just below the next epoch"));
+            return Err(corrupt("last epoch is not below the next epoch"));
         }
         Ok(Record { next_epoch, last })
     }
