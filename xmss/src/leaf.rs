@@ -14,7 +14,7 @@ use crate::chain::step;
 use crate::field::{Digest, F, HASH_LEN, PARAMETER_LEN, PackedF, Parameter, TWEAK_LEN, base_p_digits};
 use crate::instance::Instance;
 use crate::poseidon::{Poseidon24, compress, poseidon24, sponge24};
-use crate::prf::{PRF_KEY_LEN, chain_start};
+use crate::prf::{PRF_KEY_LEN, chain_starts};
 use crate::tweak::{chain_tweak, tree_tweak};
 
 /// Capacity of the leaf sponge.
@@ -75,7 +75,8 @@ pub fn leaves<I: Instance>(
         let epochs: Vec<u32> = (0..lanes).map(|l| (base + l.min(chunk.len() as u64 - 1)) as u32).collect();
         let mut ends: Vec<[PackedF; 8]> = Vec::with_capacity(I::DIMENSION);
         for c in 0..I::DIMENSION {
-            let starts: Vec<Digest> = epochs.iter().map(|&e| chain_start(prf_key, e, c as u64)).collect();
+            let items: Vec<(u32, u64)> = epochs.iter().map(|&e| (e, c as u64)).collect();
+            let starts = chain_starts(prf_key, &items);
             let mut value: [PackedF; 8] = core::array::from_fn(|i| PackedF::from_fn(|l| starts[l][i]));
             for pos in 1..I::BASE as u8 {
                 let tweaks: Vec<[F; 2]> = epochs.iter().map(|&e| chain_tweak(e, c as u8, pos)).collect();
@@ -98,6 +99,7 @@ mod tests {
     use super::*;
     use crate::chain::walk;
     use crate::instance::TestInstance;
+    use crate::prf::chain_start;
 
     #[test]
     fn batched_leaves_match_scalar_leaves() {

@@ -32,6 +32,7 @@ pub mod durable;
 mod error;
 mod field;
 mod instance;
+mod keccak_x8;
 mod keygen;
 mod leaf;
 mod message_hash;
@@ -64,6 +65,6 @@ pub mod primitives {
         MessageHasher, codeword, codeword_from_elems, digits_from_elems, encode_message, message_hash_elems,
     };
     pub use crate::poseidon::{Poseidon16, Poseidon24, compress, poseidon16, poseidon24, sponge24};
-    pub use crate::prf::{chain_start, randomness};
+    pub use crate::prf::{chain_start, chain_starts, randomness, randomness_batch};
     pub use crate::tweak::{chain_tweak, message_tweak, tree_tweak};
 }

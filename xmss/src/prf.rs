@@ -7,7 +7,10 @@
 use sha3::Shake128;
 use sha3::digest::{ExtendableOutput, Update, XofReader};
 
+use zeroize::Zeroize;
+
 use crate::field::{Digest, F, HASH_LEN, RAND_LEN, Rho, from_u128};
+use crate::keccak_x8::{LANES, shake128_one_block};
 
 /// Length in bytes of the PRF key.
 pub const PRF_KEY_LEN: usize = 32;
@@ -48,9 +51,80 @@ pub fn randomness(key: &[u8; PRF_KEY_LEN], epoch: u32, message: &[u8; 32], attem
     read_elems::<RAND_LEN>(h.finalize_xof())
 }
 
+fn elems_from_block<const N: usize>(block: &[u8]) -> [F; N] {
+    core::array::from_fn(|i| from_u128(u128::from_be_bytes(core::array::from_fn(|j| block[16 * i + j]))))
+}
+
+/// [`chain_start`] for many (epoch, chain) pairs, eight SHAKE128 evaluations at a time.
+pub fn chain_starts(key: &[u8; PRF_KEY_LEN], items: &[(u32, u64)]) -> Vec<Digest> {
+    const LEN: usize = 16 + 1 + PRF_KEY_LEN + 4 + 8;
+    let mut out = Vec::with_capacity(items.len());
+    for group in items.chunks(LANES) {
+        let inputs: [[u8; LEN]; LANES] = core::array::from_fn(|l| {
+            let (epoch, index) = group[l.min(group.len() - 1)];
+            let mut buf = [0u8; LEN];
+            buf[..16].copy_from_slice(&DOMAIN);
+            buf[16] = TAG_CHAIN_START;
+            buf[17..49].copy_from_slice(key);
+            buf[49..53].copy_from_slice(&epoch.to_be_bytes());
+            buf[53..].copy_from_slice(&index.to_be_bytes());
+            buf
+        });
+        let blocks = shake128_one_block(core::array::from_fn(|l| &inputs[l][..]));
+        out.extend(blocks[..group.len()].iter().map(|b| elems_from_block::<HASH_LEN>(b)));
+    }
+    out
+}
+
+/// [`randomness`] for the attempts `first..first + count`, eight SHAKE128 evaluations at a time.
+pub fn randomness_batch(
+    key: &[u8; PRF_KEY_LEN],
+    epoch: u32,
+    message: &[u8; 32],
+    first: u64,
+    count: usize,
+) -> Vec<Rho> {
+    const LEN: usize = 16 + 1 + PRF_KEY_LEN + 4 + 32 + 8;
+    let mut base = [0u8; LEN];
+    base[..16].copy_from_slice(&DOMAIN);
+    base[16] = TAG_RANDOMNESS;
+    base[17..49].copy_from_slice(key);
+    base[49..53].copy_from_slice(&epoch.to_be_bytes());
+    base[53..85].copy_from_slice(message);
+    let mut out = Vec::with_capacity(count);
+    let mut attempt = first;
+    while out.len() < count {
+        let inputs: [[u8; LEN]; LANES] = core::array::from_fn(|l| {
+            let mut buf = base;
+            buf[85..].copy_from_slice(&(attempt + l as u64).to_be_bytes());
+            buf
+        });
+        let blocks = shake128_one_block(core::array::from_fn(|l| &inputs[l][..]));
+        let take = (count - out.len()).min(LANES);
+        out.extend(blocks[..take].iter().map(|b| elems_from_block::<RAND_LEN>(b)));
+        attempt += LANES as u64;
+    }
+    base.zeroize();
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn batched_prf_matches_single_calls() {
+        let key = [0x5a; 32];
+        let items: Vec<(u32, u64)> = (0..19).map(|i| (1000 + i * 7, u64::from(i % 46))).collect();
+        let batch = chain_starts(&key, &items);
+        for (got, &(e, c)) in batch.iter().zip(&items) {
+            assert_eq!(*got, chain_start(&key, e, c));
+        }
+        let rhos = randomness_batch(&key, 77, &[3; 32], 5, 13);
+        for (k, rho) in rhos.iter().enumerate() {
+            assert_eq!(*rho, randomness(&key, 77, &[3; 32], 5 + k as u64));
+        }
+    }
 
     #[test]
     fn outputs_depend_on_every_input() {

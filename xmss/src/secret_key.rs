@@ -15,7 +15,7 @@ use crate::field::{Digest, PackedF, Parameter, RAND_LEN, Rho};
 use crate::instance::{Instance, check};
 use crate::leaf::leaves;
 use crate::message_hash::{MessageHasher, codeword_from_elems};
-use crate::prf::{PRF_KEY_LEN, chain_start, randomness};
+use crate::prf::{PRF_KEY_LEN, chain_starts, randomness_batch};
 use crate::public_key::PublicKey;
 use crate::signature::Signature;
 use crate::tree::SubTree;
@@ -150,8 +150,8 @@ impl<I: Instance> SecretKey<I> {
         let mut x = [0u8; 256];
         let found = find_rho::<I>(&self.prf_key, &self.parameter, epoch32, message, &mut x);
         let rho = found.ok_or(SignError::EncodingAttemptsExceeded(I::MAX_TRIES))?;
-        let mut hashes: Vec<Digest> =
-            (0..I::DIMENSION).map(|c| chain_start(&self.prf_key, epoch32, c as u64)).collect();
+        let items: Vec<(u32, u64)> = (0..I::DIMENSION as u64).map(|c| (epoch32, c)).collect();
+        let mut hashes = chain_starts(&self.prf_key, &items);
         let zero = [0u8; 256];
         walk_all(&self.parameter, epoch32, &mut hashes, &zero[..I::DIMENSION], &x[..I::DIMENSION]);
         Ok(Signature { path, rho, hashes, _instance: PhantomData })
@@ -171,7 +171,7 @@ fn find_rho<I: Instance>(
     let lanes = PackedF::WIDTH as u64;
     let mut first = 0;
     while first < I::MAX_TRIES {
-        let rhos: Vec<Rho> = (first..first + lanes).map(|a| randomness(prf_key, epoch, message, a)).collect();
+        let rhos = randomness_batch(prf_key, epoch, message, first, lanes as usize);
         let packed: [PackedF; RAND_LEN] = core::array::from_fn(|i| PackedF::from_fn(|l| rhos[l][i]));
         let out = hasher.elems_packed(&packed);
         for (l, rho) in rhos.iter().enumerate() {

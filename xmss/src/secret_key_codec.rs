@@ -166,7 +166,10 @@ impl<I: Instance> SecretKey<I> {
             Some(end) if end <= I::LIFETIME => {}
             _ => return bad("activation range exceeds the lifetime"),
         }
-        if !self.activation_start.is_multiple_of(c) || !self.activation_len.is_multiple_of(c) || self.activation_len < 2 * c {
+        if !self.activation_start.is_multiple_of(c)
+            || !self.activation_len.is_multiple_of(c)
+            || self.activation_len < 2 * c
+        {
             return bad("activation range is not whole bottom trees (at least two)");
         }
         let (first, last) = (self.activation_start / c, (self.activation_start + self.activation_len) / c);
