@@ -51,6 +51,14 @@ pub enum DecodeError {
         /// Values found.
         got: usize,
     },
+    /// An encoded epoch lies beyond the instance's lifetime.
+    #[error("epoch {epoch} is outside the lifetime 2^{log_lifetime}")]
+    EpochOutOfRange {
+        /// The epoch found.
+        epoch: u64,
+        /// log2 of the lifetime.
+        log_lifetime: u32,
+    },
     /// A secret-key field is inconsistent with the instance or with another field.
     #[error("secret key: {0}")]
     SecretKey(&'static str),

@@ -173,7 +173,7 @@ impl<I: Instance> SecretKey<I> {
             return bad("activation range is not whole bottom trees (at least two)");
         }
         let (first, last) = (self.activation_start / c, (self.activation_start + self.activation_len) / c);
-        if self.left_index < first || self.left_index + 2 > last {
+        if self.left_index < first || self.left_index.checked_add(2).is_none_or(|end| end > last) {
             return bad("prepared window lies outside the activation range");
         }
         for (tree, index) in [(&self.left, self.left_index), (&self.right, self.left_index + 1)] {

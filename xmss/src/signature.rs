@@ -89,6 +89,10 @@ impl<I: Instance> Signature<I> {
         let canonical_hashes_offset =
             (PATH_OFFSET + SIBLINGS_OFFSET + DIGEST_BYTES * I::LOG_LIFETIME as usize) as u64;
         let min = (PATH_OFFSET + SIBLINGS_OFFSET) as u64;
+        if hashes_offset > bytes.len() as u64 && hashes_offset == canonical_hashes_offset {
+            // The canonical layout, cut short.
+            return Err(DecodeError::Length { what: "signature", expected: Self::BYTES, got: bytes.len() });
+        }
         if hashes_offset < min
             || hashes_offset > bytes.len() as u64
             || !(hashes_offset - min).is_multiple_of(DIGEST_BYTES as u64)
@@ -165,11 +169,7 @@ impl<I: Instance> EpochSignature<I> {
         }
         let epoch = read_u32(bytes, 0);
         if epoch >= I::LIFETIME {
-            return Err(DecodeError::Length {
-                what: "epoch (beyond lifetime)",
-                expected: 0,
-                got: epoch as usize,
-            });
+            return Err(DecodeError::EpochOutOfRange { epoch, log_lifetime: I::LOG_LIFETIME });
         }
         Ok(Self { epoch: epoch as u32, signature: Signature::from_bytes(&bytes[4..])? })
     }
