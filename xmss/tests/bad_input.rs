@@ -165,9 +165,7 @@ fn check_truncation<I: Instance>(case: &Case<I>) {
     expect_sig_err(case, &sig[..n - 1], length("signature", n, n - 1));
     // And every prefix, classified as documented above.
     for len in 0..n {
-        let expected = if len < 40 {
-            length("signature", n, len)
-        } else if len < h_at {
+        let expected = if len < h_at {
             length("signature", n, len)
         } else if (len - h_at).is_multiple_of(32) {
             DecodeError::HashCount { expected: v, got: (len - h_at) / 32 }
