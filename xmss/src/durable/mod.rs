@@ -80,6 +80,9 @@ pub enum DurableError {
         /// The instance found.
         found: String,
     },
+    /// A backup restored into a live directory holds a different key.
+    #[error("the backup holds a different key than the live directory")]
+    KeyMismatch,
     /// The target directory already holds a key; keys and records are never overwritten.
     #[error("{0} already holds a key")]
     AlreadyExists(PathBuf),
@@ -173,6 +176,12 @@ impl<I: Instance> DurableSigner<I> {
         mut storage: Box<dyn Storage>,
     ) -> Result<Self, DurableError> {
         fs::create_dir_all(dir).map_err(io_err(format!("creating {}", dir.display())))?;
+        // Make the directory entry itself durable, so a power loss cannot forget the key's record.
+        if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+            storage
+                .sync_dir(parent)
+                .map_err(|source| DurableError::Persist { step: PersistStep::SyncDir, source })?;
+        }
         let lock = lock(dir)?;
         if dir.join(RECORD_FILE).exists() || dir.join(SECRET_FILE).exists() {
             return Err(DurableError::AlreadyExists(dir.to_path_buf()));
@@ -280,6 +289,11 @@ impl<I: Instance> DurableSigner<I> {
         let backup_record = Record::decode(&record_bytes, I::NAME)?;
         if dir.join(RECORD_FILE).exists() {
             let mut live = Self::open(dir)?;
+            let backup_public =
+                fs::read(backup.join(PUBLIC_FILE)).map_err(io_err("reading the backup's public key"))?;
+            if backup_public != live.public_key().to_bytes() {
+                return Err(DurableError::KeyMismatch);
+            }
             live.merge_record(Record { next_epoch: backup_record.next_epoch.max(first_epoch), last: None })?;
             return Ok(live);
         }
