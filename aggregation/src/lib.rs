@@ -1,5 +1,47 @@
 //! m-of-n group signatures and aggregates for native DVT.
 //!
-//! This crate is reserved for the group layer (`Scheme`, `GroupSigner`, `GroupKey`, `GroupSignature`, the
-//! concatenation aggregate and the succinct proof; see `DESIGN.md`). Nothing is implemented here yet: it
-//! exports no items, so nothing can mistake it for a working group layer.
+//! A group is n ≤ 16 independent keys and a threshold m, identified by a hash that binds m, n and the
+//! member keys in order. Each member signs on its own ([`GroupSigner`]); the group has signed iff at least
+//! m distinct members signed the same (epoch, message). Nothing here depends on the signature scheme
+//! ([`Scheme`]): XMSS members sign through their durable signers, and Ed25519 keeps the layer honest.
+//!
+//! ```
+//! use ndvt_aggregation::{Collector, Ed25519, Ed25519Member, GroupKey, GroupSigner, Offer, ThresholdPolicy};
+//!
+//! let mut members: Vec<Ed25519Member> = (0..7u8).map(|i| Ed25519Member::from_seed(i, &[i + 1; 32])).collect();
+//! let keys = members.iter().map(|m| m.public_key()).collect();
+//! let (group, report) = GroupKey::<Ed25519>::new(5, keys, ThresholdPolicy::Strict)?;
+//! assert_eq!((report.liveness_margin, report.safety_margin), (2, 2));
+//!
+//! let mut collector = Collector::new(&group, 42, [7; 32]);
+//! let mut signature = None;
+//! for member in members.iter_mut().rev() {
+//!     if let Offer::Complete(s) = collector.offer(&member.sign(42, &[7; 32])?)? {
+//!         signature = Some(s);
+//!         break;
+//!     }
+//! }
+//! let signature = signature.expect("5 of 7 signed");
+//! signature.verify(&group, 42, &[7; 32])?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod aggregate;
+mod bitlist;
+mod collector;
+mod ed25519_scheme;
+mod error;
+mod group_key;
+mod group_signature;
+mod scheme;
+mod xmss_scheme;
+
+pub use aggregate::{AggregateError, ConcatAggregate, MAX_PARTICIPANTS, Participant};
+pub use bitlist::{BitList, BitListError};
+pub use collector::{Collector, Offer};
+pub use ed25519_scheme::{Ed25519, Ed25519Member};
+pub use error::{GroupKeyError, GroupSignatureError, ShareDecodeError};
+pub use group_key::{GroupKey, MAX_MEMBERS, ThresholdPolicy, ThresholdReport};
+pub use group_signature::GroupSignature;
+pub use scheme::{GroupSigner, Scheme, Share};
+pub use xmss_scheme::{Xmss, XmssMember};

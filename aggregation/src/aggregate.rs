@@ -1,0 +1,262 @@
+//! The concatenation aggregate: for one (epoch, message), a participation bitlist over a registry of single
+//! validators and groups, and the signatures behind each set bit. It is the reference that any succinct
+//! aggregate must agree with.
+//!
+//! Encoding: `epoch u64 LE ‖ message 32 ‖ bitlist length u32 LE ‖ SSZ bitlist ‖ parts`, one part per set bit
+//! in registry order: `members u16 LE ‖ signatures`, where a single validator's part has `members = 0` and one
+//! signature, and a group's part has its signer bitmask and one signature per set member bit, in order.
+
+use std::collections::BTreeMap;
+
+use crate::bitlist::{BitList, BitListError};
+use crate::error::GroupSignatureError;
+use crate::group_key::GroupKey;
+use crate::group_signature::GroupSignature;
+use crate::scheme::Scheme;
+
+/// Largest registry an aggregate may cover.
+pub const MAX_PARTICIPANTS: usize = 1 << 20;
+
+/// One entry of the registry an aggregate refers to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Participant<S: Scheme> {
+    /// A single-key validator.
+    Single(S::PublicKey),
+    /// An m-of-n group.
+    Group(GroupKey<S>),
+}
+
+/// Why an aggregate is malformed or invalid.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AggregateError {
+    /// The bytes are malformed.
+    #[error("malformed aggregate: {0}")]
+    Decode(String),
+    /// The participation bitlist is malformed.
+    #[error("participation bitlist: {0}")]
+    BitList(#[from] BitListError),
+    /// The bitlist does not cover the registry exactly.
+    #[error("participation covers {got} entries, the registry has {expected}")]
+    ParticipantCount {
+        /// Registry size.
+        expected: usize,
+        /// Bits in the aggregate.
+        got: usize,
+    },
+    /// The aggregate's epoch or message is not the expected one (verify) or differs (merge).
+    #[error("aggregates are over different epochs or messages")]
+    Mismatch,
+    /// A participant index beyond the registry.
+    #[error("participant {0} is not in the registry")]
+    UnknownParticipant(usize),
+    /// A part's shape does not match its registry entry (group part for a single validator or the reverse).
+    #[error("participant {0}: the part does not match a {1}")]
+    Shape(usize, &'static str),
+    /// A single validator's signature does not verify.
+    #[error("participant {participant}: invalid signature: {reason}")]
+    InvalidSignature {
+        /// Registry index.
+        participant: usize,
+        /// The scheme's reason.
+        reason: String,
+    },
+    /// A group's part fails as a group signature.
+    #[error("participant {participant}: {error}")]
+    Group {
+        /// Registry index.
+        participant: usize,
+        /// What is wrong with the group's signatures.
+        error: GroupSignatureError,
+    },
+}
+
+/// A group's or a single validator's signatures inside an aggregate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Part<S: Scheme> {
+    members: u16,
+    signatures: Vec<S::Signature>,
+}
+
+/// The concatenation aggregate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConcatAggregate<S: Scheme> {
+    epoch: u64,
+    message: [u8; 32],
+    registry_len: usize,
+    parts: BTreeMap<usize, Part<S>>,
+}
+
+impl<S: Scheme> ConcatAggregate<S> {
+    /// An empty aggregate for `(epoch, message)` over a registry of `registry_len` entries.
+    pub fn new(epoch: u64, message: [u8; 32], registry_len: usize) -> Self {
+        ConcatAggregate { epoch, message, registry_len, parts: BTreeMap::new() }
+    }
+
+    /// The participation bitlist.
+    pub fn participation(&self) -> BitList {
+        let mut bits = BitList::zeros(self.registry_len);
+        for i in self.parts.keys() {
+            bits.set(*i, true);
+        }
+        bits
+    }
+
+    /// Adds single validator `participant`'s signature (replacing any earlier one).
+    pub fn add_single(&mut self, participant: usize, signature: S::Signature) -> Result<(), AggregateError> {
+        if participant >= self.registry_len {
+            return Err(AggregateError::UnknownParticipant(participant));
+        }
+        self.parts.insert(participant, Part { members: 0, signatures: vec![signature] });
+        Ok(())
+    }
+
+    /// Adds group `participant`'s group signature (its epoch and message must match).
+    pub fn add_group(
+        &mut self,
+        participant: usize,
+        signature: &GroupSignature<S>,
+    ) -> Result<(), AggregateError> {
+        if participant >= self.registry_len {
+            return Err(AggregateError::UnknownParticipant(participant));
+        }
+        if signature.epoch() != self.epoch || signature.message() != &self.message {
+            return Err(AggregateError::Mismatch);
+        }
+        let members = signature
+            .entries()
+            .iter()
+            .fold(0u16, |m, (i, _)| m | 1u16.checked_shl(u32::from(*i)).unwrap_or(0));
+        let signatures = signature.entries().iter().map(|(_, s)| s.clone()).collect();
+        self.parts.insert(participant, Part { members, signatures });
+        Ok(())
+    }
+
+    /// Verifies every part against `registry` for `(epoch, message)`.
+    pub fn verify(
+        &self,
+        registry: &[Participant<S>],
+        epoch: u64,
+        message: &[u8; 32],
+    ) -> Result<(), AggregateError> {
+        if epoch != self.epoch || *message != self.message {
+            return Err(AggregateError::Mismatch);
+        }
+        if registry.len() != self.registry_len {
+            return Err(AggregateError::ParticipantCount {
+                expected: registry.len(),
+                got: self.registry_len,
+            });
+        }
+        for (&i, part) in &self.parts {
+            match registry.get(i).ok_or(AggregateError::UnknownParticipant(i))? {
+                Participant::Single(pk) => {
+                    let [signature] = part.signatures.as_slice() else {
+                        return Err(AggregateError::Shape(i, "single validator"));
+                    };
+                    if part.members != 0 {
+                        return Err(AggregateError::Shape(i, "single validator"));
+                    }
+                    S::verify(pk, epoch, message, signature).map_err(|e| {
+                        AggregateError::InvalidSignature { participant: i, reason: e.to_string() }
+                    })?;
+                }
+                Participant::Group(group) => {
+                    self.group_signature(group, part)
+                        .verify(group, epoch, message)
+                        .map_err(|error| AggregateError::Group { participant: i, error })?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn group_signature(&self, group: &GroupKey<S>, part: &Part<S>) -> GroupSignature<S> {
+        let indices = (0..16u8).filter(|b| part.members >> b & 1 == 1);
+        GroupSignature {
+            group_id: group.id(),
+            epoch: self.epoch,
+            message: self.message,
+            entries: indices.zip(part.signatures.iter().cloned()).collect(),
+        }
+    }
+
+    /// Merges two aggregates of the same (epoch, message, registry): the union of participants, and for a
+    /// group in both, the union of its signers.
+    pub fn merge(&self, other: &Self) -> Result<Self, AggregateError> {
+        if self.epoch != other.epoch
+            || self.message != other.message
+            || self.registry_len != other.registry_len
+        {
+            return Err(AggregateError::Mismatch);
+        }
+        let mut merged = self.clone();
+        for (&i, theirs) in &other.parts {
+            let Some(ours) = merged.parts.get_mut(&i) else {
+                merged.parts.insert(i, theirs.clone());
+                continue;
+            };
+            if ours.members == 0 || theirs.members == 0 {
+                continue; // a single validator: either signature will do
+            }
+            let mut signatures = Vec::new();
+            let (mut a, mut b) = (ours.signatures.iter(), theirs.signatures.iter());
+            for bit in 0..16 {
+                let (in_a, in_b) = (ours.members >> bit & 1 == 1, theirs.members >> bit & 1 == 1);
+                let (from_a, from_b) = (in_a.then(|| a.next()).flatten(), in_b.then(|| b.next()).flatten());
+                if let Some(s) = from_a.or(from_b) {
+                    signatures.push(s.clone());
+                }
+            }
+            *ours = Part { members: ours.members | theirs.members, signatures };
+        }
+        Ok(merged)
+    }
+
+    /// Encoded form (see the module documentation).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let bits = self.participation().to_bytes();
+        let mut out = self.epoch.to_le_bytes().to_vec();
+        out.extend_from_slice(&self.message);
+        out.extend_from_slice(&(bits.len() as u32).to_le_bytes());
+        out.extend_from_slice(&bits);
+        for part in self.parts.values() {
+            out.extend_from_slice(&part.members.to_le_bytes());
+            for s in &part.signatures {
+                out.extend_from_slice(&S::signature_to_bytes(s));
+            }
+        }
+        out
+    }
+
+    /// Strict decoding: canonical bitlist, one part per set bit, exact length.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, AggregateError> {
+        let short = || AggregateError::Decode(format!("{} bytes is too short", bytes.len()));
+        let header = bytes.get(..44).ok_or_else(short)?;
+        let epoch = u64::from_le_bytes(core::array::from_fn(|i| header[i]));
+        let message = core::array::from_fn(|i| header[8 + i]);
+        let bits_len = u32::from_le_bytes(core::array::from_fn(|i| header[40 + i])) as usize;
+        let bits_bytes = bytes.get(44..44usize.saturating_add(bits_len)).ok_or_else(short)?;
+        let bits = BitList::from_bytes(bits_bytes, MAX_PARTICIPANTS)?;
+        let mut rest = &bytes[44 + bits_len..];
+        let mut parts = BTreeMap::new();
+        for i in bits.ones() {
+            let (head, tail) = rest.split_at_checked(2).ok_or_else(short)?;
+            let members = u16::from_le_bytes([head[0], head[1]]);
+            let count = if members == 0 { 1 } else { members.count_ones() as usize };
+            let (sigs, tail) = tail.split_at_checked(count * S::SIGNATURE_BYTES).ok_or_else(short)?;
+            let signatures = sigs
+                .chunks_exact(S::SIGNATURE_BYTES)
+                .map(|c| {
+                    S::signature_from_bytes(c)
+                        .map_err(|e| AggregateError::Decode(format!("participant {i}: {e}")))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            parts.insert(i, Part { members, signatures });
+            rest = tail;
+        }
+        if !rest.is_empty() {
+            return Err(AggregateError::Decode(format!("{} trailing bytes", rest.len())));
+        }
+        Ok(ConcatAggregate { epoch, message, registry_len: bits.len(), parts })
+    }
+}
