@@ -8,6 +8,8 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use crate::bitlist::{BitList, BitListError};
 use crate::error::GroupSignatureError;
 use crate::group_key::GroupKey;
@@ -147,27 +149,39 @@ impl<S: Scheme> ConcatAggregate<S> {
                 got: self.registry_len,
             });
         }
-        for (&i, part) in &self.parts {
-            match registry.get(i).ok_or(AggregateError::UnknownParticipant(i))? {
-                Participant::Single(pk) => {
-                    let [signature] = part.signatures.as_slice() else {
-                        return Err(AggregateError::Shape(i, "single validator"));
-                    };
-                    if part.members != 0 {
-                        return Err(AggregateError::Shape(i, "single validator"));
-                    }
-                    S::verify(pk, epoch, message, signature).map_err(|e| {
-                        AggregateError::InvalidSignature { participant: i, reason: e.to_string() }
-                    })?;
+        // Parts are independent: verify them in parallel, then report the first failure in registry order
+        // so the error does not depend on scheduling.
+        let parts: Vec<(&usize, &Part<S>)> = self.parts.iter().collect();
+        let results: Vec<Result<(), AggregateError>> =
+            parts.par_iter().map(|&(&i, part)| self.verify_part(registry, i, part, epoch, message)).collect();
+        results.into_iter().collect()
+    }
+
+    fn verify_part(
+        &self,
+        registry: &[Participant<S>],
+        i: usize,
+        part: &Part<S>,
+        epoch: u64,
+        message: &[u8; 32],
+    ) -> Result<(), AggregateError> {
+        match registry.get(i).ok_or(AggregateError::UnknownParticipant(i))? {
+            Participant::Single(pk) => {
+                let [signature] = part.signatures.as_slice() else {
+                    return Err(AggregateError::Shape(i, "single validator"));
+                };
+                if part.members != 0 {
+                    return Err(AggregateError::Shape(i, "single validator"));
                 }
-                Participant::Group(group) => {
-                    self.group_signature(group, part)
-                        .verify(group, epoch, message)
-                        .map_err(|error| AggregateError::Group { participant: i, error })?;
-                }
+                S::verify(pk, epoch, message, signature)
+                    .map_err(|e| AggregateError::InvalidSignature { participant: i, reason: e.to_string() })
             }
+            Participant::Group(group) => self
+                .group_signature(group, part)
+                .verify(group, epoch, message)
+                .map(|_| ())
+                .map_err(|error| AggregateError::Group { participant: i, error }),
         }
-        Ok(())
     }
 
     fn group_signature(&self, group: &GroupKey<S>, part: &Part<S>) -> GroupSignature<S> {

@@ -8,6 +8,9 @@ use crate::group_key::GroupKey;
 use crate::group_signature::GroupSignature;
 use crate::scheme::{Scheme, Share};
 
+/// Rejected shares remembered per collector (enough for every member resending a few bad shares).
+const MAX_REMEMBERED_INVALID: usize = 64;
+
 /// What happened to an offered share.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Offer<S: Scheme> {
@@ -70,7 +73,10 @@ impl<'g, S: Scheme> Collector<'g, S> {
         }
         let pk = &self.group.members()[usize::from(share.member)];
         if let Err(e) = S::verify(pk, self.epoch, &self.message, &share.signature) {
-            self.invalid.insert(key);
+            // The cache only saves re-verifying a resent bad share; bounded so a flood cannot grow it.
+            if self.invalid.len() < MAX_REMEMBERED_INVALID {
+                self.invalid.insert(key);
+            }
             return Err(invalid(e.to_string()));
         }
         self.valid.insert(share.member, share.signature.clone());

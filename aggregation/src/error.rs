@@ -66,6 +66,9 @@ pub enum GroupSignatureError {
         /// Group size.
         n: u8,
     },
+    /// A share's key is not in the group's roster.
+    #[error("the signer's key is not a member of the group")]
+    NotAMember,
     /// The same member twice.
     #[error("member {0} appears twice")]
     DuplicateMember(u8),
@@ -123,4 +126,15 @@ pub enum ShareDecodeError {
     /// The signature inside does not decode.
     #[error("share signature: {0}")]
     Signature(String),
+    /// The public key inside does not decode.
+    #[error("share public key: {0}")]
+    PublicKey(String),
+    /// The share is for another scheme or parameter set.
+    #[error("share is for scheme tag {found}, expected {expected}")]
+    WrongScheme {
+        /// This scheme's tag.
+        expected: u8,
+        /// Tag found.
+        found: u8,
+    },
 }

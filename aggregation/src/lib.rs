@@ -33,6 +33,7 @@ mod ed25519_scheme;
 mod error;
 mod group_key;
 mod group_signature;
+mod keyed_share;
 mod scheme;
 mod xmss_scheme;
 
@@ -43,5 +44,6 @@ pub use ed25519_scheme::{Ed25519, Ed25519Member};
 pub use error::{GroupKeyError, GroupSignatureError, ShareDecodeError};
 pub use group_key::{GroupKey, MAX_MEMBERS, ThresholdPolicy, ThresholdReport};
 pub use group_signature::GroupSignature;
+pub use keyed_share::KeyedShare;
 pub use scheme::{GroupSigner, Scheme, Share};
 pub use xmss_scheme::{Xmss, XmssMember};

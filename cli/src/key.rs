@@ -72,7 +72,7 @@ pub enum KeyCommand {
     },
 }
 
-fn instance_of(dir: &Path) -> Result<InstanceArg, Failure> {
+pub(crate) fn instance_of(dir: &Path) -> Result<InstanceArg, Failure> {
     let name = key_instance(dir).map_err(|e| Failure::invalid(e.to_string()))?;
     match name.as_str() {
         "devnet4" => Ok(InstanceArg::Devnet4),
@@ -81,7 +81,7 @@ fn instance_of(dir: &Path) -> Result<InstanceArg, Failure> {
     }
 }
 
-fn durable_failure(e: DurableError) -> Failure {
+pub(crate) fn durable_failure(e: DurableError) -> Failure {
     match e {
         DurableError::EpochUsed { .. } | DurableError::DifferentMessage { .. } => {
             Failure::refused(format!("refusing to sign: {e}"))

@@ -1,10 +1,12 @@
 //! `ndvt`: keys, signing and verification for native DVT on lean Ethereum.
 //!
 //! Exit codes: 0 success (`valid`), 1 invalid input or failure (`invalid: <reason>` for `verify`),
-//! 2 usage error, 3 refusal to sign (an epoch at or below the key's watermark).
+//! 2 usage error, 3 refusal to sign (an epoch at or below the key's watermark), 4 the threshold linter refused
+//! a group.
 
 mod bench;
 mod demo;
+mod group;
 mod hexarg;
 mod key;
 mod verify;
@@ -57,6 +59,9 @@ enum Command {
     /// Key management and durable signing.
     #[command(subcommand)]
     Key(key::KeyCommand),
+    /// m-of-n groups of independent keys: create, sign a share, combine, verify.
+    #[command(subcommand)]
+    Group(group::GroupCommand),
     /// Time keygen, sign and verify for every parameter set.
     Bench(bench::BenchArgs),
     /// Demonstrate keygen, durable signing and verification on the test instance (the default).
@@ -108,6 +113,7 @@ fn main() -> ExitCode {
         Some(Command::Verify(args)) => verify::run(&args),
         Some(Command::Bench(args)) => bench::run(&args).map_err(Failure::from),
         Some(Command::Key(cmd)) => key::run(cmd),
+        Some(Command::Group(cmd)) => group::run(cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
