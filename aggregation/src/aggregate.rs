@@ -8,13 +8,11 @@
 
 use std::collections::BTreeMap;
 
-use rayon::prelude::*;
-
 use crate::bitlist::{BitList, BitListError};
 use crate::error::GroupSignatureError;
 use crate::group_key::GroupKey;
 use crate::group_signature::GroupSignature;
-use crate::scheme::Scheme;
+use crate::scheme::{Scheme, VerifyItem};
 
 /// Largest registry an aggregate may cover.
 pub const MAX_PARTICIPANTS: usize = 1 << 20;
@@ -72,6 +70,29 @@ pub enum AggregateError {
     },
 }
 
+/// The signer mask of group-signature entries. The mask is the part's only record of who signed, so the
+/// entries must map onto it one to one: at least one, indices below 16, strictly increasing.
+fn signer_mask<T>(entries: &[(u8, T)]) -> Result<u16, GroupSignatureError> {
+    if entries.is_empty() {
+        return Err(GroupSignatureError::BelowThreshold { have: 0, need: 1 });
+    }
+    let mut mask = 0u16;
+    let mut previous: Option<u8> = None;
+    for &(index, _) in entries {
+        if usize::from(index) >= crate::MAX_MEMBERS {
+            return Err(GroupSignatureError::UnknownMember { index, n: crate::MAX_MEMBERS as u8 });
+        }
+        match previous {
+            Some(p) if p == index => return Err(GroupSignatureError::DuplicateMember(index)),
+            Some(p) if p > index => return Err(GroupSignatureError::UnorderedIndices { previous: p, index }),
+            _ => {}
+        }
+        previous = Some(index);
+        mask |= 1 << index;
+    }
+    Ok(mask)
+}
+
 /// A group's or a single validator's signatures inside an aggregate.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Part<S: Scheme> {
@@ -124,10 +145,8 @@ impl<S: Scheme> ConcatAggregate<S> {
         if signature.epoch() != self.epoch || signature.message() != &self.message {
             return Err(AggregateError::Mismatch);
         }
-        let members = signature
-            .entries()
-            .iter()
-            .fold(0u16, |m, (i, _)| m | 1u16.checked_shl(u32::from(*i)).unwrap_or(0));
+        let members =
+            signer_mask(signature.entries()).map_err(|error| AggregateError::Group { participant, error })?;
         let signatures = signature.entries().iter().map(|(_, s)| s.clone()).collect();
         self.parts.insert(participant, Part { members, signatures });
         Ok(())
@@ -149,49 +168,80 @@ impl<S: Scheme> ConcatAggregate<S> {
                 got: self.registry_len,
             });
         }
-        // Parts are independent: verify them in parallel, then report the first failure in registry order
-        // so the error does not depend on scheduling.
-        let parts: Vec<(&usize, &Part<S>)> = self.parts.iter().collect();
-        let results: Vec<Result<(), AggregateError>> =
-            parts.par_iter().map(|&(&i, part)| self.verify_part(registry, i, part, epoch, message)).collect();
-        results.into_iter().collect()
+        // Structure first (cheap, per part), then every signature of every part in one batch, so a scheme
+        // with a packed batch path fills its lanes across groups; then the first failure in registry order.
+        let mut checked: Vec<(usize, Result<core::ops::Range<usize>, AggregateError>)> = Vec::new();
+        let mut items: Vec<VerifyItem<'_, S>> = Vec::new();
+        let mut owners: Vec<u8> = Vec::new();
+        for (&i, part) in &self.parts {
+            let first = items.len();
+            let shape = self.part_items(registry, i, part, &mut items, &mut owners);
+            checked.push((i, shape.map(|()| first..items.len())));
+        }
+        let results = S::verify_batch(&items);
+        for (i, shape) in checked {
+            let range = shape?;
+            let failed =
+                range.clone().zip(&results[range]).find_map(|(k, r)| r.as_ref().err().map(|e| (k, e)));
+            if let Some((k, e)) = failed {
+                return Err(match &registry[i] {
+                    Participant::Single(_) => {
+                        AggregateError::InvalidSignature { participant: i, reason: e.to_string() }
+                    }
+                    Participant::Group(_) => AggregateError::Group {
+                        participant: i,
+                        error: GroupSignatureError::InvalidMemberSignature {
+                            index: owners[k],
+                            reason: e.to_string(),
+                        },
+                    },
+                });
+            }
+        }
+        Ok(())
     }
 
-    fn verify_part(
-        &self,
-        registry: &[Participant<S>],
+    /// Checks part `i`'s shape against its registry entry and appends its signatures to the batch
+    /// (`owners` records each item's member index).
+    fn part_items<'a>(
+        &'a self,
+        registry: &'a [Participant<S>],
         i: usize,
-        part: &Part<S>,
-        epoch: u64,
-        message: &[u8; 32],
+        part: &'a Part<S>,
+        items: &mut Vec<VerifyItem<'a, S>>,
+        owners: &mut Vec<u8>,
     ) -> Result<(), AggregateError> {
+        let (epoch, message) = (self.epoch, &self.message);
         match registry.get(i).ok_or(AggregateError::UnknownParticipant(i))? {
-            Participant::Single(pk) => {
+            Participant::Single(public_key) => {
                 let [signature] = part.signatures.as_slice() else {
                     return Err(AggregateError::Shape(i, "single validator"));
                 };
                 if part.members != 0 {
                     return Err(AggregateError::Shape(i, "single validator"));
                 }
-                S::verify(pk, epoch, message, signature)
-                    .map_err(|e| AggregateError::InvalidSignature { participant: i, reason: e.to_string() })
+                items.push(VerifyItem { public_key, epoch, message, signature });
+                owners.push(0);
             }
-            Participant::Group(group) => self
-                .group_signature(group, part)
-                .verify(group, epoch, message)
-                .map(|_| ())
-                .map_err(|error| AggregateError::Group { participant: i, error }),
+            Participant::Group(group) => {
+                let group_error = |error| AggregateError::Group { participant: i, error };
+                let n = group.size();
+                if let Some(index) = (n..16).rev().find(|b| part.members >> b & 1 == 1) {
+                    return Err(group_error(GroupSignatureError::UnknownMember { index, n }));
+                }
+                let (have, need) = (part.members.count_ones() as usize, usize::from(group.threshold()));
+                if have < need {
+                    return Err(group_error(GroupSignatureError::BelowThreshold { have, need }));
+                }
+                let indices = (0..n).filter(|b| part.members >> b & 1 == 1);
+                for (index, signature) in indices.zip(&part.signatures) {
+                    let public_key = &group.members()[usize::from(index)];
+                    items.push(VerifyItem { public_key, epoch, message, signature });
+                    owners.push(index);
+                }
+            }
         }
-    }
-
-    fn group_signature(&self, group: &GroupKey<S>, part: &Part<S>) -> GroupSignature<S> {
-        let indices = (0..16u8).filter(|b| part.members >> b & 1 == 1);
-        GroupSignature {
-            group_id: group.id(),
-            epoch: self.epoch,
-            message: self.message,
-            entries: indices.zip(part.signatures.iter().cloned()).collect(),
-        }
+        Ok(())
     }
 
     /// Merges two aggregates of the same (epoch, message, registry): the union of participants, and for a

@@ -42,7 +42,14 @@ impl Scheme for Ed25519 {
 
     fn public_key_from_bytes(bytes: &[u8]) -> Result<VerifyingKey, SignatureError> {
         let bytes: &[u8; 32] = bytes.try_into().map_err(|_| SignatureError::new())?;
-        VerifyingKey::from_bytes(bytes)
+        let key = VerifyingKey::from_bytes(bytes)?;
+        // dalek reduces y modulo p without checking it was below p, so `p + y` also decodes: accept only
+        // the encoding the point compresses back to, so that every key has one encoding (the group's
+        // duplicate-key check compares bytes).
+        if key.to_edwards().compress().to_bytes() != *bytes {
+            return Err(SignatureError::new());
+        }
+        Ok(key)
     }
 
     fn signature_to_bytes(signature: &Self::Signature) -> Vec<u8> {

@@ -7,7 +7,7 @@
 
 use crate::error::GroupSignatureError;
 use crate::group_key::GroupKey;
-use crate::scheme::{Scheme, Share};
+use crate::scheme::{Scheme, Share, VerifyItem};
 
 /// An m-of-n group signature.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -116,13 +116,22 @@ impl<S: Scheme> GroupSignature<S> {
         message: &[u8; 32],
     ) -> Result<u16, GroupSignatureError> {
         let mask = self.check_structure(group, epoch, message)?;
-        for (index, signature) in &self.entries {
-            let pk = &group.members()[usize::from(*index)];
-            S::verify(pk, epoch, message, signature).map_err(|e| {
-                GroupSignatureError::InvalidMemberSignature { index: *index, reason: e.to_string() }
-            })?;
-        }
+        let items = self.verify_items(group);
+        first_invalid::<S>(&self.entries, S::verify_batch(&items))?;
         Ok(mask)
+    }
+
+    /// One batch item per entry (call after [`GroupSignature::check_structure`]: indices are in range).
+    pub(crate) fn verify_items<'a>(&'a self, group: &'a GroupKey<S>) -> Vec<VerifyItem<'a, S>> {
+        self.entries
+            .iter()
+            .map(|(index, signature)| VerifyItem {
+                public_key: &group.members()[usize::from(*index)],
+                epoch: self.epoch,
+                message: &self.message,
+                signature,
+            })
+            .collect()
     }
 
     /// Encoded form (see the module documentation).
@@ -172,4 +181,18 @@ impl<S: Scheme> GroupSignature<S> {
             entries,
         })
     }
+}
+
+/// The first failed member signature, in member order, as its typed error.
+pub(crate) fn first_invalid<S: Scheme>(
+    entries: &[(u8, S::Signature)],
+    results: Vec<Result<(), S::Error>>,
+) -> Result<(), GroupSignatureError> {
+    for ((index, _), result) in entries.iter().zip(results) {
+        result.map_err(|e| GroupSignatureError::InvalidMemberSignature {
+            index: *index,
+            reason: e.to_string(),
+        })?;
+    }
+    Ok(())
 }

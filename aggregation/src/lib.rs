@@ -45,5 +45,5 @@ pub use error::{GroupKeyError, GroupSignatureError, ShareDecodeError};
 pub use group_key::{GroupKey, MAX_MEMBERS, ThresholdPolicy, ThresholdReport};
 pub use group_signature::GroupSignature;
 pub use keyed_share::KeyedShare;
-pub use scheme::{GroupSigner, Scheme, Share};
+pub use scheme::{GroupSigner, Scheme, Share, VerifyItem};
 pub use xmss_scheme::{Xmss, XmssMember};

@@ -32,6 +32,11 @@ pub trait Scheme: Sized + Copy + Clone + Debug + Default + PartialEq + Eq + Send
         message: &[u8; 32],
         signature: &Self::Signature,
     ) -> Result<(), Self::Error>;
+    /// Verifies many items; `result[i]` is what [`Scheme::verify`] answers for `items[i]`. Schemes with a
+    /// faster batch path (XMSS packs independent signatures into SIMD lanes) override it.
+    fn verify_batch(items: &[VerifyItem<'_, Self>]) -> Vec<Result<(), Self::Error>> {
+        items.iter().map(|i| Self::verify(i.public_key, i.epoch, i.message, i.signature)).collect()
+    }
     /// Encodes a public key (exactly `PUBLIC_KEY_BYTES`).
     fn public_key_to_bytes(pk: &Self::PublicKey) -> Vec<u8>;
     /// Strictly decodes a public key.
@@ -40,6 +45,19 @@ pub trait Scheme: Sized + Copy + Clone + Debug + Default + PartialEq + Eq + Send
     fn signature_to_bytes(signature: &Self::Signature) -> Vec<u8>;
     /// Strictly decodes a signature.
     fn signature_from_bytes(bytes: &[u8]) -> Result<Self::Signature, Self::Error>;
+}
+
+/// One item of a batch verification.
+#[derive(Debug)]
+pub struct VerifyItem<'a, S: Scheme> {
+    /// The signer's public key.
+    pub public_key: &'a S::PublicKey,
+    /// The epoch.
+    pub epoch: u64,
+    /// The message.
+    pub message: &'a [u8; 32],
+    /// The signature.
+    pub signature: &'a S::Signature,
 }
 
 /// One member's signature on `(epoch, message)`.

@@ -2,9 +2,11 @@
 
 use core::marker::PhantomData;
 
-use ndvt_xmss::{DurableError, DurableSigner, Instance, PublicKey, Signature, VerifyError};
+use ndvt_xmss::{
+    BatchItem, DurableError, DurableSigner, Instance, PublicKey, Signature, VerifyError, verify_batch,
+};
 
-use crate::scheme::{GroupSigner, Scheme, Share};
+use crate::scheme::{GroupSigner, Scheme, Share, VerifyItem};
 
 /// Generalized XMSS of instance `I`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -26,6 +28,19 @@ impl<I: Instance> Scheme for Xmss<I> {
         signature: &Signature<I>,
     ) -> Result<(), VerifyError> {
         pk.verify(epoch, message, signature)
+    }
+
+    fn verify_batch(items: &[VerifyItem<'_, Self>]) -> Vec<Result<(), VerifyError>> {
+        let batch: Vec<BatchItem<'_, I>> = items
+            .iter()
+            .map(|i| BatchItem {
+                public_key: i.public_key,
+                epoch: i.epoch,
+                message: i.message,
+                signature: i.signature,
+            })
+            .collect();
+        verify_batch(&batch)
     }
 
     fn public_key_to_bytes(pk: &PublicKey<I>) -> Vec<u8> {

@@ -17,7 +17,10 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use ndvt_xmss::primitives::{leaves, poseidon16, poseidon24};
-use ndvt_xmss::{Devnet4, F, Instance, PackedF, Parameter, PublicKey, SecretKey, Signature, TestInstance};
+use ndvt_xmss::{
+    BatchItem, Devnet4, F, Instance, PackedF, Parameter, PublicKey, SecretKey, Signature, TestInstance,
+    verify_batch,
+};
 use p3_field::{PackedValue, PrimeCharacteristicRing};
 use p3_symmetric::Permutation;
 use serde_json::Value;
@@ -280,5 +283,57 @@ fn bench_codec(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_poseidon, bench_verify, bench_sign, bench_keygen, bench_advance, bench_codec);
+// ---------------------------------------------------------------------------------------------------------
+// batch verification
+// ---------------------------------------------------------------------------------------------------------
+
+/// All sixteen Devnet 4 vector signatures, repeated to `n` items: one SIMD width per chunk on AVX-512.
+fn bench_verify_batch(c: &mut Criterion) {
+    let path = vectors_dir().join("leansig/leansig_prod_lifetime2_32.json");
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("vector file")).expect("JSON");
+    let key = &v["keys"][0];
+    let pk = PublicKey::<Devnet4>::from_bytes(&hex_bytes(&key["public_key"])).expect("public key");
+    let signed: Vec<(u64, [u8; 32], Signature<Devnet4>)> = key["signatures"]
+        .as_array()
+        .expect("signatures")
+        .iter()
+        .map(|s| {
+            let sig = Signature::from_bytes(&hex_bytes(&s["signature"])).expect("signature");
+            (s["epoch"].as_u64().expect("epoch"), hex_bytes(&s["message"]).try_into().expect("message"), sig)
+        })
+        .collect();
+    let mut group = c.benchmark_group("verify_batch");
+    for n in [16usize, 256] {
+        let items: Vec<BatchItem<'_, Devnet4>> = (0..n)
+            .map(|i| {
+                let (epoch, message, signature) = &signed[i % signed.len()];
+                BatchItem { public_key: &pk, epoch: *epoch, message, signature }
+            })
+            .collect();
+        group.throughput(Throughput::Elements(n as u64));
+        for threads in [1, rayon::current_num_threads()] {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
+            group.bench_function(
+                BenchmarkId::new(format!("devnet4_{n}"), format!("{threads}_threads")),
+                |b| {
+                    b.iter(|| {
+                        pool.install(|| assert!(verify_batch(black_box(&items)).iter().all(Result::is_ok)))
+                    })
+                },
+            );
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    bench_poseidon,
+    bench_verify,
+    bench_verify_batch,
+    bench_sign,
+    bench_keygen,
+    bench_advance,
+    bench_codec
+);
 criterion_main!(benches);

@@ -26,6 +26,7 @@
 //! [`SecretKey::sign`] is the low-level operation and keeps no record of used epochs: a one-time key used
 //! for two different messages can be forged. Production signing goes through a durable signer.
 
+mod batch_verify;
 mod chain;
 mod consistency;
 pub mod durable;
@@ -46,6 +47,7 @@ mod traits;
 mod tree;
 mod tweak;
 
+pub use batch_verify::{BatchItem, verify_batch};
 pub use consistency::ConsistencyError;
 pub use durable::{DurableError, DurableSigner};
 pub use error::{DecodeError, KeyError, SignError, VerifyError};

@@ -30,7 +30,7 @@ pub(crate) struct SubTree {
 }
 
 #[inline]
-fn node<R>(parameter: &[R; 5], tweak: &[R; 2], left: &[R; 8], right: &[R; 8]) -> [R; 8]
+pub(crate) fn node<R>(parameter: &[R; 5], tweak: &[R; 2], left: &[R; 8], right: &[R; 8]) -> [R; 8]
 where
     R: Algebra<F> + Copy,
     Poseidon24: Permutation<[R; 24]>,
