@@ -6,9 +6,11 @@
 
 mod bench;
 mod demo;
+mod genesis;
 mod group;
 mod hexarg;
 mod key;
+mod simulate;
 mod verify;
 
 use std::process::ExitCode;
@@ -62,9 +64,13 @@ enum Command {
     /// m-of-n groups of independent keys: create, sign a share, combine, verify.
     #[command(subcommand)]
     Group(group::GroupCommand),
+    /// Run the native-DVT devnet simulator (the default command; the built-in devnet without a scenario).
+    Simulate(simulate::SimulateArgs),
+    /// Write lean-quickstart style config.yaml / validators.yaml for a scenario's keys.
+    Genesis(genesis::GenesisArgs),
     /// Time keygen, sign and verify for every parameter set.
     Bench(bench::BenchArgs),
-    /// Demonstrate keygen, durable signing and verification on the test instance (the default).
+    /// Demonstrate keygen, durable signing and verification on the test instance.
     Demo,
 }
 
@@ -109,9 +115,12 @@ pub fn describe(e: &anyhow::Error) -> String {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        None | Some(Command::Demo) => demo::run().map_err(Failure::from),
+        None => simulate::run(&simulate::SimulateArgs::default()),
+        Some(Command::Demo) => demo::run().map_err(Failure::from),
         Some(Command::Verify(args)) => verify::run(&args),
         Some(Command::Bench(args)) => bench::run(&args).map_err(Failure::from),
+        Some(Command::Simulate(args)) => simulate::run(&args),
+        Some(Command::Genesis(args)) => genesis::run(&args),
         Some(Command::Key(cmd)) => key::run(cmd),
         Some(Command::Group(cmd)) => group::run(cmd),
     };

@@ -24,8 +24,16 @@ fn generate(dir: &Path) -> String {
 }
 
 #[test]
-fn no_arguments_runs_the_demo() {
+fn no_arguments_runs_the_default_simulation() {
     let o = ndvt(&[]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let text = stdout(&o);
+    assert!(text.contains("safety violations 0") && text.contains("groups: quorum"), "{text}");
+}
+
+#[test]
+fn demo_runs_keygen_sign_verify() {
+    let o = ndvt(&["demo"]);
     assert_eq!(o.status.code(), Some(0), "{o:?}");
     let text = stdout(&o);
     assert!(text.contains("verified") && text.contains("refused"), "{text}");
