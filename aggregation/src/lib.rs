@@ -35,6 +35,8 @@ mod group_key;
 mod group_signature;
 mod keyed_share;
 mod scheme;
+#[cfg(feature = "succinct")]
+pub mod succinct;
 mod xmss_scheme;
 
 pub use aggregate::{AggregateError, ConcatAggregate, MAX_PARTICIPANTS, Participant};

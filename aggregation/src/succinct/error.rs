@@ -1,0 +1,208 @@
+//! Errors of the succinct proofs.
+
+/// Why proof bytes could not be decoded.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ProofDecodeError {
+    /// The input ended inside `what`.
+    #[error("proof truncated inside {what}")]
+    Truncated {
+        /// The item being read.
+        what: &'static str,
+    },
+    /// Bytes remained after the last item.
+    #[error("{count} trailing bytes after the proof")]
+    TrailingBytes {
+        /// How many bytes remained.
+        count: usize,
+    },
+    /// A field element word was at or above the modulus.
+    #[error("non-canonical field element {value:#x} in {what}")]
+    NonCanonicalFieldElement {
+        /// The item being read.
+        what: &'static str,
+        /// The offending word.
+        value: u32,
+    },
+    /// An option tag was neither 0 nor 1.
+    #[error("option tag {tag} in {what} (expected 0 or 1)")]
+    OptionTag {
+        /// The item being read.
+        what: &'static str,
+        /// The offending tag.
+        tag: u8,
+    },
+    /// A length prefix promised more items than the remaining input can hold.
+    #[error("{what} claims {len} items but only {remaining} bytes remain")]
+    LengthExceedsInput {
+        /// The item being read.
+        what: &'static str,
+        /// The claimed length.
+        len: usize,
+        /// Bytes left in the input.
+        remaining: usize,
+    },
+    /// A commitment did not hold exactly one Merkle root.
+    #[error("{what} holds {got} Merkle roots, expected exactly 1")]
+    CapSize {
+        /// The item being read.
+        what: &'static str,
+        /// The number of roots found.
+        got: usize,
+    },
+    /// The claimed trace height is larger than the field supports.
+    #[error("degree_bits {got} exceeds the maximum {max}")]
+    DegreeBits {
+        /// The claimed log2 trace height.
+        got: u8,
+        /// The largest accepted value.
+        max: u8,
+    },
+}
+
+/// Why a statement could not be proven or a proof was not accepted.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SuccinctError {
+    /// A statement must contain at least one chain walk.
+    #[error("the statement has no chain walks")]
+    NoWalks,
+    /// Too many chain walks for one proof.
+    #[error("the statement has {got} chain walks, at most {max} are supported")]
+    TooManyWalks {
+        /// Walks in the statement.
+        got: usize,
+        /// The supported maximum.
+        max: usize,
+    },
+    /// A walk is longer than one trace block allows.
+    #[error("walk {index} has {steps} steps, at most {max} are supported")]
+    TooManySteps {
+        /// Index of the walk in the statement.
+        index: usize,
+        /// Its number of steps.
+        steps: u8,
+        /// The supported maximum.
+        max: u8,
+    },
+    /// A walk would pass chain position 255 (chain tweaks hold the position in one byte).
+    #[error("walk {index} starts at {start_pos} and takes {steps} steps, past position 255")]
+    PositionOverflow {
+        /// Index of the walk in the statement.
+        index: usize,
+        /// Its start position.
+        start_pos: u8,
+        /// Its number of steps.
+        steps: u8,
+    },
+    /// A tree depth outside `1..=max`.
+    #[error("tree depth {got} is outside 1..={max}")]
+    Depth {
+        /// The requested depth.
+        got: u8,
+        /// The supported maximum.
+        max: u8,
+    },
+    /// A statement must contain at least one Merkle path.
+    #[error("the statement has no Merkle paths")]
+    NoPaths,
+    /// Too many Merkle paths for one proof.
+    #[error("the statement has {got} Merkle paths, at most {max} are supported")]
+    TooManyPaths {
+        /// Paths in the statement.
+        got: usize,
+        /// The supported maximum.
+        max: usize,
+    },
+    /// A leaf position does not fit the tree.
+    #[error("path {index}: position {position} does not fit a tree of depth {depth}")]
+    PositionOutOfTree {
+        /// Index of the path in the statement.
+        index: usize,
+        /// The position.
+        position: u32,
+        /// The tree depth.
+        depth: u8,
+    },
+    /// A co-path does not have one sibling per level.
+    #[error("path {index}: co-path of {got} siblings, the tree has depth {expected}")]
+    CoPathLength {
+        /// Index of the path.
+        index: usize,
+        /// Siblings given.
+        got: usize,
+        /// The tree depth.
+        expected: u8,
+    },
+    /// A number of chains outside `1..=max`.
+    #[error("{got} chains per leaf is outside 1..={max}")]
+    Dimension {
+        /// The requested number of chains.
+        got: usize,
+        /// The supported maximum.
+        max: usize,
+    },
+    /// A statement must contain at least one leaf.
+    #[error("the statement has no leaves")]
+    NoLeaves,
+    /// Too many leaves for one proof.
+    #[error("the statement has {got} leaves, at most {max} are supported")]
+    TooManyLeaves {
+        /// Leaves in the statement.
+        got: usize,
+        /// The supported maximum.
+        max: usize,
+    },
+    /// A leaf does not have one end per chain.
+    #[error("leaf {index}: {got} chain ends, expected {expected}")]
+    EndsLength {
+        /// Index of the leaf.
+        index: usize,
+        /// Ends given.
+        got: usize,
+        /// The number of chains.
+        expected: usize,
+    },
+    /// A statement must contain at least one message.
+    #[error("the statement has no messages")]
+    NoMessages,
+    /// Too many messages for one proof.
+    #[error("the statement has {got} messages, at most {max} are supported")]
+    TooManyMessages {
+        /// Messages in the statement.
+        got: usize,
+        /// The supported maximum.
+        max: usize,
+    },
+    /// A message has no codeword (the hash aborted or missed the target sum): nothing to prove.
+    #[error("message {index} has no codeword: {reason}")]
+    Encoding {
+        /// Index of the message.
+        index: usize,
+        /// Why ndvt-xmss refused it.
+        reason: String,
+    },
+    /// A claimed codeword digit is not below the base.
+    #[error("claim {index}: a codeword digit is not below 8")]
+    DigitRange {
+        /// Index of the claim.
+        index: usize,
+    },
+    /// A claimed codeword does not sum to the target.
+    #[error("claim {index}: codeword sums to {got}, the target sum is {expected}")]
+    TargetSum {
+        /// Index of the claim.
+        index: usize,
+        /// The digit sum.
+        got: usize,
+        /// The target sum.
+        expected: usize,
+    },
+    /// The proof bytes are malformed.
+    #[error("malformed proof: {0}")]
+    Decode(#[from] ProofDecodeError),
+    /// The prover's commitment scheme failed (a configuration error, not a property of the statement).
+    #[error("proving failed: {0}")]
+    Proving(String),
+    /// The proof does not prove the statement.
+    #[error("proof rejected: {0}")]
+    Rejected(String),
+}
