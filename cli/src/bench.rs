@@ -1,11 +1,12 @@
-//! `ndvt bench`: keygen, sign and verify for every parameter set, as a table or JSON.
+//! `ndvt bench`: keygen, sign and verify for every parameter set of every hash back-end, as a table or JSON.
 
 use std::time::Instant;
 
 use clap::Args;
-use ndvt_xmss::{Instance, SecretKey};
+use ndvt_xmss::byte_xmss::{self, hash_count};
+use ndvt_xmss::{Bytes, Poseidon, XmssScheme};
 
-use crate::{InstanceArg, with_instance};
+use crate::InstanceArg;
 
 /// Arguments of `ndvt bench`.
 #[derive(Args, Debug)]
@@ -16,17 +17,37 @@ pub struct BenchArgs {
     /// Worker threads for key generation (signing and verification are single-threaded).
     #[arg(long, default_value_t = 1)]
     threads: usize,
-    /// Only this parameter set (default: all).
+    /// Only this Poseidon1 parameter set (shorthand for `--scheme devnet4` or `--scheme test`).
     #[arg(long, value_enum)]
     instance: Option<InstanceArg>,
+    /// Only these parameter sets, by name (repeatable; default: all). `--scheme list` prints the names.
+    #[arg(long)]
+    scheme: Vec<String>,
+    /// Activation epochs of each generated key (default: two bottom trees, `2^(h/2+1)`, the smallest key
+    /// whose window can advance). Rounded out to whole bottom trees.
+    #[arg(long)]
+    epochs: Option<u64>,
     /// Signatures to sign and verify per parameter set (medians are reported).
     #[arg(long, default_value_t = 200)]
     samples: usize,
 }
 
+/// Hash or permutation calls of one operation: counted (byte back-ends) or estimated from the parameters.
+#[derive(Clone, Copy)]
+struct Calls {
+    keygen: Option<f64>,
+    sign: Option<f64>,
+    verify: Option<f64>,
+    estimated: bool,
+}
+
 struct Row {
     scheme: &'static str,
+    hash: &'static str,
     log_lifetime: u32,
+    base: usize,
+    dimension: usize,
+    target_sum: usize,
     activation_epochs: u64,
     keygen_seconds: f64,
     sign_us: f64,
@@ -34,97 +55,299 @@ struct Row {
     public_key_bytes: usize,
     signature_bytes: usize,
     secret_key_bytes: usize,
+    calls: Calls,
 }
+
+type Measure = fn(usize, Option<u64>) -> anyhow::Result<Row>;
+
+/// Every parameter set, in table order.
+const SCHEMES: &[(&str, Measure)] = &[
+    ("test", measure::<Poseidon<ndvt_xmss::TestInstance>>),
+    ("devnet4", measure::<Poseidon<ndvt_xmss::Devnet4>>),
+    ("sha3-l18-w4", measure::<Bytes<byte_xmss::Sha3L18W4>>),
+    ("sha3-l18-w8", measure::<Bytes<byte_xmss::Sha3L18W8>>),
+    ("sha3-l20-w4", measure::<Bytes<byte_xmss::Sha3L20W4>>),
+    ("sha3-l20-w8", measure::<Bytes<byte_xmss::Sha3L20W8>>),
+    ("sha3-l32-w4", measure::<Bytes<byte_xmss::Sha3L32W4>>),
+    ("sha3-l32-w8", measure::<Bytes<byte_xmss::Sha3L32W8>>),
+    ("blake3-l18-w4", measure::<Bytes<byte_xmss::Blake3L18W4>>),
+    ("blake3-l18-w8", measure::<Bytes<byte_xmss::Blake3L18W8>>),
+    ("blake3-l20-w4", measure::<Bytes<byte_xmss::Blake3L20W4>>),
+    ("blake3-l20-w8", measure::<Bytes<byte_xmss::Blake3L20W8>>),
+    ("blake3-l32-w4", measure::<Bytes<byte_xmss::Blake3L32W4>>),
+    ("blake3-l32-w8", measure::<Bytes<byte_xmss::Blake3L32W8>>),
+];
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
-fn measure<I: Instance>(samples: usize) -> anyhow::Result<Row> {
+/// Expected Poseidon1 permutations (the packed code is not instrumented): a chain step is one width-16
+/// permutation; a leaf absorbs `8v` elements at rate 15 into the width-24 sponge; verification adds one
+/// message hash and one node per level. Signing depends on the number of rho attempts and is not estimated.
+fn poseidon_calls<S: XmssScheme>(epochs: u64) -> Calls {
+    let (v, w, t, h) =
+        (S::DIMENSION as f64, S::BASE as f64, S::TARGET_SUM as f64, f64::from(S::LOG_LIFETIME));
+    let sponge = (8.0 * v / 15.0).ceil();
+    let per_epoch = v * (w - 1.0) + sponge + 1.0;
+    Calls {
+        keygen: Some(epochs as f64 * per_epoch),
+        sign: None,
+        verify: Some(1.0 + (v * (w - 1.0) - t) + sponge + h),
+        estimated: true,
+    }
+}
+
+fn measure<S: XmssScheme>(samples: usize, epochs: Option<u64>) -> anyhow::Result<Row> {
+    let samples = samples.max(1);
+    let before = hash_count();
     let t = Instant::now();
-    let (sk, pk) = SecretKey::<I>::from_seed(&[0x42; 32], 0, 1)?;
+    // Two bottom trees: the smallest key that can advance, and the unit leanSig and hash-sig figures use.
+    let window_epochs = 2u64 << (S::LOG_LIFETIME / 2);
+    let count = epochs.map_or(window_epochs, |e| e.div_ceil(window_epochs / 2).max(2) * (window_epochs / 2));
+    let (sk, pk) = S::key_gen(&[0x42; 32], 0, count.min(1 << S::LOG_LIFETIME))?;
     let keygen_seconds = t.elapsed().as_secs_f64();
-    let window = sk.prepared();
+    let keygen_calls = hash_count().since(before).calls as f64;
+    let activation = S::activation(&sk);
+    let window = S::prepared(&sk);
+    anyhow::ensure!(
+        window.start == activation.start,
+        "{}: the window does not start the activation",
+        S::NAME
+    );
     let (mut sign, mut verify) = (Vec::new(), Vec::new());
+    let (mut sign_calls, mut verify_calls) = (0u64, 0u64);
+    let mut signature_bytes = 0;
     for k in 0..samples as u64 {
         let epoch = window.start + k % (window.end - window.start);
         let mut message = [0u8; 32];
         message[..8].copy_from_slice(&k.to_le_bytes());
+        let before = hash_count();
         let t = Instant::now();
-        let signature = sk.sign(epoch, &message)?;
+        let signature = S::sign(&sk, epoch, &message)?;
         sign.push(t.elapsed().as_secs_f64() * 1e6);
+        let middle = hash_count();
         let t = Instant::now();
-        pk.verify(epoch, &message, &signature)?;
+        S::verify(&pk, epoch, &message, &signature)?;
         verify.push(t.elapsed().as_secs_f64() * 1e6);
+        sign_calls += middle.since(before).calls;
+        verify_calls += hash_count().since(middle).calls;
+        signature_bytes = S::signature_bytes(&signature).len();
     }
+    anyhow::ensure!(
+        signature_bytes == S::SIGNATURE_BYTES,
+        "{}: signature size differs from its parameters",
+        S::NAME
+    );
+    let epochs = activation.end - activation.start;
+    let calls = if S::COUNTS_HASH_CALLS {
+        Calls {
+            keygen: Some(keygen_calls),
+            sign: Some(sign_calls as f64 / samples as f64),
+            verify: Some(verify_calls as f64 / samples as f64),
+            estimated: false,
+        }
+    } else {
+        poseidon_calls::<S>(epochs)
+    };
     Ok(Row {
-        scheme: I::NAME,
-        log_lifetime: I::LOG_LIFETIME,
-        activation_epochs: sk.activation().end - sk.activation().start,
+        scheme: S::NAME,
+        hash: S::HASH,
+        log_lifetime: S::LOG_LIFETIME,
+        base: S::BASE,
+        dimension: S::DIMENSION,
+        target_sum: S::TARGET_SUM,
+        activation_epochs: epochs,
         keygen_seconds,
         sign_us: median(sign),
         verify_us: median(verify),
-        public_key_bytes: I::PUBLIC_KEY_BYTES,
-        signature_bytes: I::SIGNATURE_BYTES,
-        secret_key_bytes: sk.to_bytes().len(),
+        public_key_bytes: S::PUBLIC_KEY_BYTES,
+        signature_bytes,
+        secret_key_bytes: S::secret_key_bytes(&sk),
+        calls,
     })
 }
 
-/// Runs the benchmark table.
-pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(args.threads.max(1)).build()?;
-    let wanted = match args.instance {
-        Some(i) => vec![i],
-        None => vec![InstanceArg::Test, InstanceArg::Devnet4],
-    };
-    let mut rows = Vec::new();
-    for inst in wanted {
-        eprintln!("measuring {inst:?} …");
-        rows.push(pool.install(|| with_instance!(inst, I => measure::<I>(args.samples)))?);
+/// The parameter sets selected by the arguments, in table order.
+fn selected(args: &BenchArgs) -> anyhow::Result<Vec<(&'static str, Measure)>> {
+    let mut names: Vec<String> = args.scheme.clone();
+    match args.instance {
+        Some(InstanceArg::Devnet4) => names.push("devnet4".into()),
+        Some(InstanceArg::Test) => names.push("test".into()),
+        None => {}
     }
+    if names.is_empty() {
+        return Ok(SCHEMES.to_vec());
+    }
+    for name in &names {
+        if !SCHEMES.iter().any(|(n, _)| n == name) {
+            let known: Vec<&str> = SCHEMES.iter().map(|(n, _)| *n).collect();
+            anyhow::bail!("unknown parameter set `{name}`; known: {}", known.join(", "));
+        }
+    }
+    Ok(SCHEMES.iter().filter(|(n, _)| names.iter().any(|m| m == n)).copied().collect())
+}
+
+fn calls_cell(value: Option<f64>, estimated: bool) -> String {
+    match value {
+        Some(v) if estimated => format!("~{v:.0}"),
+        Some(v) => format!("{v:.0}"),
+        None => "-".into(),
+    }
+}
+
+fn json_number(value: Option<f64>) -> String {
+    value.map_or_else(|| "null".into(), |v| format!("{v:.1}"))
+}
+
+fn print_table(rows: &[Row], args: &BenchArgs) {
     println!(
-        "{:<10} {:>4} {:>10} {:>11} {:>10} {:>10} {:>6} {:>7} {:>10}",
-        "scheme", "logL", "epochs", "keygen s", "sign µs", "verify µs", "pk B", "sig B", "sk B"
+        "{:<14} {:<9} {:>4} {:>2} {:>3} {:>3} {:>7} {:>9} {:>9} {:>9} {:>10} {:>7} {:>8} {:>5} {:>6} {:>10}",
+        "scheme",
+        "hash",
+        "logL",
+        "w",
+        "v",
+        "T",
+        "epochs",
+        "keygen s",
+        "sign µs",
+        "verify µs",
+        "keygen #h",
+        "sign #h",
+        "verify #h",
+        "pk B",
+        "sig B",
+        "sk B"
     );
-    for r in &rows {
+    for r in rows {
         println!(
-            "{:<10} {:>4} {:>10} {:>11.3} {:>10.1} {:>10.1} {:>6} {:>7} {:>10}",
+            "{:<14} {:<9} {:>4} {:>2} {:>3} {:>3} {:>7} {:>9.3} {:>9.1} {:>9.1} {:>10} {:>7} {:>8} {:>5} {:>6} {:>10}",
             r.scheme,
+            r.hash,
             r.log_lifetime,
+            r.base,
+            r.dimension,
+            r.target_sum,
             r.activation_epochs,
             r.keygen_seconds,
             r.sign_us,
             r.verify_us,
+            calls_cell(r.calls.keygen, r.calls.estimated),
+            calls_cell(r.calls.sign, r.calls.estimated),
+            calls_cell(r.calls.verify, r.calls.estimated),
             r.public_key_bytes,
             r.signature_bytes,
             r.secret_key_bytes
         );
     }
     println!(
-        "(hash: poseidon1 over KoalaBear; keygen on {} thread(s); medians of {} signatures)",
+        "(keygen on {} thread(s), sign and verify on one; medians of {} signatures; sign includes its self-check; \
+         #h = hash/PRF calls (SHA-3, BLAKE3: counted, sign/verify averaged) or ~permutations (Poseidon1: \
+         estimated); sk B = encoded key (Poseidon1) or key material held (SHA-3, BLAKE3))",
         args.threads, args.samples
     );
+}
+
+fn json_row(r: &Row, threads: usize) -> String {
+    format!(
+        "{{\"scheme\":\"{}\",\"hash\":\"{}\",\"log_lifetime\":{},\"base\":{},\"chains\":{},\"target_sum\":{},\
+         \"activation_epochs\":{},\"keygen_seconds\":{:.6},\"sign_us\":{:.3},\"verify_us\":{:.3},\
+         \"public_key_bytes\":{},\"signature_bytes\":{},\"secret_key_bytes\":{},\"keygen_hash_calls\":{},\
+         \"sign_hash_calls\":{},\"verify_hash_calls\":{},\"hash_calls_estimated\":{},\"threads\":{}}}",
+        r.scheme,
+        r.hash,
+        r.log_lifetime,
+        r.base,
+        r.dimension,
+        r.target_sum,
+        r.activation_epochs,
+        r.keygen_seconds,
+        r.sign_us,
+        r.verify_us,
+        r.public_key_bytes,
+        r.signature_bytes,
+        r.secret_key_bytes,
+        json_number(r.calls.keygen),
+        json_number(r.calls.sign),
+        json_number(r.calls.verify),
+        r.calls.estimated,
+        threads
+    )
+}
+
+/// Runs the benchmark table.
+pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
+    if args.scheme.iter().any(|s| s == "list") {
+        for (name, _) in SCHEMES {
+            println!("{name}");
+        }
+        return Ok(());
+    }
+    let wanted = selected(args)?;
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(args.threads.max(1)).build()?;
+    let mut rows = Vec::new();
+    for (name, measure) in wanted {
+        eprintln!("measuring {name} …");
+        // Keygen runs its rayon work in this pool; sign and verify run on the pool's thread, one at a time.
+        rows.push(pool.install(|| measure(args.samples, args.epochs))?);
+    }
+    print_table(&rows, args);
     if args.json {
-        let items: Vec<String> = rows
-            .iter()
-            .map(|r| {
-                format!(
-                    "{{\"scheme\":\"{}\",\"hash\":\"poseidon1\",\"log_lifetime\":{},\"activation_epochs\":{},\"keygen_seconds\":{:.6},\"sign_us\":{:.3},\"verify_us\":{:.3},\"public_key_bytes\":{},\"signature_bytes\":{},\"secret_key_bytes\":{},\"threads\":{}}}",
-                    r.scheme,
-                    r.log_lifetime,
-                    r.activation_epochs,
-                    r.keygen_seconds,
-                    r.sign_us,
-                    r.verify_us,
-                    r.public_key_bytes,
-                    r.signature_bytes,
-                    r.secret_key_bytes,
-                    args.threads
-                )
-            })
-            .collect();
+        let items: Vec<String> = rows.iter().map(|r| json_row(r, args.threads)).collect();
         println!("[{}]", items.join(","));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn args(scheme: &[&str], instance: Option<InstanceArg>) -> BenchArgs {
+        BenchArgs {
+            json: true,
+            threads: 1,
+            instance,
+            scheme: scheme.iter().map(|s| s.to_string()).collect(),
+            epochs: None,
+            samples: 3,
+        }
+    }
+
+    #[test]
+    fn selection_by_name_and_instance() {
+        assert_eq!(selected(&args(&[], None)).unwrap().len(), SCHEMES.len());
+        let picked = selected(&args(&["blake3-l32-w8"], Some(InstanceArg::Devnet4))).unwrap();
+        let names: Vec<&str> = picked.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, ["devnet4", "blake3-l32-w8"]);
+        let err = selected(&args(&["sha3-l99-w4"], None)).err().unwrap().to_string();
+        assert!(err.contains("unknown parameter set `sha3-l99-w4`"), "{err}");
+    }
+
+    #[test]
+    fn rows_carry_every_required_json_field() {
+        let row = measure::<Bytes<byte_xmss::Blake3Test>>(3, None).unwrap();
+        assert_eq!((row.activation_epochs, row.signature_bytes), (32, 24 + 32 * 8 + 32 * 48));
+        // 1 message hash + (v(w-1) - T) steps + 1 leaf + 8 nodes, counted exactly (this thread only hashed).
+        assert!(row.calls.verify.unwrap() >= (1 + (48 * 7 - 185) + 1 + 8) as f64);
+        let json = json_row(&row, 1);
+        for key in [
+            "\"scheme\":\"blake3-test\"",
+            "\"hash\":\"blake3\"",
+            "\"log_lifetime\":8",
+            "\"activation_epochs\":32",
+            "\"keygen_seconds\":",
+            "\"sign_us\":",
+            "\"verify_us\":",
+            "\"public_key_bytes\":50",
+            "\"signature_bytes\":1816",
+        ] {
+            assert!(json.contains(key), "{key} missing in {json}");
+        }
+        let poseidon = measure::<Poseidon<ndvt_xmss::TestInstance>>(2, None).unwrap();
+        assert!(json_row(&poseidon, 1).contains("\"hash\":\"poseidon1\""));
+    }
 }

@@ -121,6 +121,40 @@ pub(crate) fn shake128_one_block(inputs: [&[u8]; LANES]) -> [[u8; RATE]; LANES] 
     out
 }
 
+/// SHA3-256 rate in bytes.
+pub(crate) const SHA3_256_RATE: usize = 136;
+
+/// SHA3-256 of eight messages of at most `SHA3_256_RATE - 1` bytes each (one permutation per message).
+pub(crate) fn sha3_256_one_block(inputs: [&[u8]; LANES]) -> [[u8; 32]; LANES] {
+    let state = absorb_one_block::<SHA3_256_RATE>(inputs, 0x06); // SHA-3 domain bits and the first padding bit
+    core::array::from_fn(|l| {
+        let mut digest = [0u8; 32];
+        for (i, chunk) in digest.chunks_exact_mut(8).enumerate() {
+            chunk.copy_from_slice(&state[i][l].to_le_bytes());
+        }
+        digest
+    })
+}
+
+/// Pads each input into one block of `R` bytes (`first_pad` after the message, 0x80 at the end), loads the
+/// eight blocks into the lane-parallel state and permutes once.
+fn absorb_one_block<const R: usize>(inputs: [&[u8]; LANES], first_pad: u8) -> [Word; 25] {
+    let mut blocks = [[0u8; R]; LANES];
+    for (block, input) in blocks.iter_mut().zip(inputs) {
+        debug_assert!(input.len() < R);
+        let n = input.len().min(R - 1);
+        block[..n].copy_from_slice(&input[..n]);
+        block[n] ^= first_pad;
+        block[R - 1] ^= 0x80; // the last padding bit
+    }
+    let mut state = [[0u64; LANES]; 25];
+    for (i, word) in state.iter_mut().take(R / 8).enumerate() {
+        *word = core::array::from_fn(|l| u64::from_le_bytes(core::array::from_fn(|j| blocks[l][8 * i + j])));
+    }
+    keccak_f1600(&mut state);
+    state
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,6 +167,19 @@ mod tests {
         let mut out = [0u8; RATE];
         h.finalize_xof().read(&mut out);
         out
+    }
+
+    #[test]
+    fn sha3_256_matches_sha3_for_every_length_up_to_one_block() {
+        use sha3::{Digest, Sha3_256};
+        let data: Vec<u8> = (0..SHA3_256_RATE as u32).map(|i| (i * 53 + 7) as u8).collect();
+        for len in 0..SHA3_256_RATE {
+            let inputs: [&[u8]; LANES] = core::array::from_fn(|l| &data[..len.saturating_sub(l % 3)]);
+            let out = sha3_256_one_block(inputs);
+            for (l, input) in inputs.iter().enumerate() {
+                assert_eq!(out[l][..], Sha3_256::digest(input)[..], "length {} lane {l}", input.len());
+            }
+        }
     }
 
     #[test]

@@ -23,10 +23,14 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! Other hash back-ends (SHA-3, BLAKE3) and their parameter sets live in [`byte_xmss`]; [`XmssScheme`] is the
+//! one interface over every parameter set of every back-end.
+//!
 //! [`SecretKey::sign`] is the low-level operation and keeps no record of used epochs: a one-time key used
 //! for two different messages can be forged. Production signing goes through a durable signer.
 
 mod batch_verify;
+pub mod byte_xmss;
 mod chain;
 mod consistency;
 pub mod durable;
@@ -40,6 +44,7 @@ mod message_hash;
 mod poseidon;
 mod prf;
 mod public_key;
+mod scheme;
 mod secret_key;
 mod secret_key_codec;
 mod signature;
@@ -56,6 +61,7 @@ pub use instance::{Devnet4, Instance, TestInstance};
 pub use keygen::expand_activation;
 pub use message_hash::EncodingError;
 pub use public_key::PublicKey;
+pub use scheme::{Bytes, Poseidon, XmssScheme};
 pub use secret_key::{PreparedBottomTree, SecretKey};
 pub use signature::{EpochSignature, Signature};
 
