@@ -3,3 +3,4 @@
 //! the committed corpora (`aggregation/tests/fuzz_corpus.rs` includes `checks/` by path).
 
 pub mod checks;
+pub mod containers;
