@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use crate::bitlist::{BitList, BitListError};
 use crate::error::GroupSignatureError;
 use crate::group_key::GroupKey;
-use crate::group_signature::GroupSignature;
+use crate::group_signature::{GroupSignature, signer_mask};
 use crate::scheme::{Scheme, VerifyItem};
 
 /// Largest registry an aggregate may cover.
@@ -72,25 +72,11 @@ pub enum AggregateError {
 
 /// The signer mask of group-signature entries. The mask is the part's only record of who signed, so the
 /// entries must map onto it one to one: at least one, indices below 16, strictly increasing.
-fn signer_mask<T>(entries: &[(u8, T)]) -> Result<u16, GroupSignatureError> {
+fn part_mask<T>(entries: &[(u8, T)]) -> Result<u16, GroupSignatureError> {
     if entries.is_empty() {
         return Err(GroupSignatureError::BelowThreshold { have: 0, need: 1 });
     }
-    let mut mask = 0u16;
-    let mut previous: Option<u8> = None;
-    for &(index, _) in entries {
-        if usize::from(index) >= crate::MAX_MEMBERS {
-            return Err(GroupSignatureError::UnknownMember { index, n: crate::MAX_MEMBERS as u8 });
-        }
-        match previous {
-            Some(p) if p == index => return Err(GroupSignatureError::DuplicateMember(index)),
-            Some(p) if p > index => return Err(GroupSignatureError::UnorderedIndices { previous: p, index }),
-            _ => {}
-        }
-        previous = Some(index);
-        mask |= 1 << index;
-    }
-    Ok(mask)
+    signer_mask(entries, crate::MAX_MEMBERS as u8)
 }
 
 /// A group's or a single validator's signatures inside an aggregate.
@@ -146,7 +132,7 @@ impl<S: Scheme> ConcatAggregate<S> {
             return Err(AggregateError::Mismatch);
         }
         let members =
-            signer_mask(signature.entries()).map_err(|error| AggregateError::Group { participant, error })?;
+            part_mask(signature.entries()).map_err(|error| AggregateError::Group { participant, error })?;
         let signatures = signature.entries().iter().map(|(_, s)| s.clone()).collect();
         self.parts.insert(participant, Part { members, signatures });
         Ok(())

@@ -85,22 +85,7 @@ impl<S: Scheme> GroupSignature<S> {
         if self.message != *message {
             return Err(GroupSignatureError::MixedMessage);
         }
-        let mut mask = 0u16;
-        let mut previous: Option<u8> = None;
-        for &(index, _) in &self.entries {
-            if index >= group.size() {
-                return Err(GroupSignatureError::UnknownMember { index, n: group.size() });
-            }
-            match previous {
-                Some(p) if p == index => return Err(GroupSignatureError::DuplicateMember(index)),
-                Some(p) if p > index => {
-                    return Err(GroupSignatureError::UnorderedIndices { previous: p, index });
-                }
-                _ => {}
-            }
-            previous = Some(index);
-            mask |= 1 << index;
-        }
+        let mask = signer_mask(&self.entries, group.size())?;
         let need = usize::from(group.threshold());
         if self.entries.len() < need {
             return Err(GroupSignatureError::BelowThreshold { have: self.entries.len(), need });
@@ -195,4 +180,23 @@ pub(crate) fn first_invalid<S: Scheme>(
         })?;
     }
     Ok(())
+}
+
+/// The signer set of `entries` as a bitmask: every index below `n` (≤ 16), strictly increasing.
+pub(crate) fn signer_mask<T>(entries: &[(u8, T)], n: u8) -> Result<u16, GroupSignatureError> {
+    let mut mask = 0u16;
+    let mut previous: Option<u8> = None;
+    for &(index, _) in entries {
+        if index >= n {
+            return Err(GroupSignatureError::UnknownMember { index, n });
+        }
+        match previous {
+            Some(p) if p == index => return Err(GroupSignatureError::DuplicateMember(index)),
+            Some(p) if p > index => return Err(GroupSignatureError::UnorderedIndices { previous: p, index }),
+            _ => {}
+        }
+        previous = Some(index);
+        mask |= 1 << index;
+    }
+    Ok(mask)
 }
