@@ -23,11 +23,11 @@ use super::config::{Challenge, ChallengeMmcs, Config, DIGEST_ELEMS, Val, ValMmcs
 use super::error::ProofDecodeError;
 
 /// The largest `degree_bits` a proof may claim (KoalaBear's two-adicity is 24).
-const MAX_DEGREE_BITS: u8 = 24;
+pub(crate) const MAX_DEGREE_BITS: u8 = 24;
 
 type Digest = [Val; DIGEST_ELEMS];
 type Cap = MerkleCap<Val, Digest>;
-type PcsProof = FriProof<Challenge, ChallengeMmcs, Val, Vec<BatchMultiOpening<Val, ValMmcs>>>;
+pub(crate) type PcsProof = FriProof<Challenge, ChallengeMmcs, Val, Vec<BatchMultiOpening<Val, ValMmcs>>>;
 
 /// Encodes a proof.
 pub(crate) fn encode_proof(proof: &Proof<Config>) -> Vec<u8> {
@@ -35,29 +35,8 @@ pub(crate) fn encode_proof(proof: &Proof<Config>) -> Vec<u8> {
     w.cap(&proof.commitments.trace);
     w.cap(&proof.commitments.quotient_chunks);
     w.option(proof.commitments.random.as_ref(), Writer::cap);
-    let ov = &proof.opened_values;
-    w.ext_vec(&ov.trace_local);
-    w.option(ov.trace_next.as_ref(), |w, v| w.ext_vec(v));
-    w.option(ov.preprocessed.as_ref(), |w, p| {
-        w.ext_vec(&p.local);
-        w.option(p.next.as_ref(), |w, v| w.ext_vec(v));
-    });
-    w.vec(&ov.quotient_chunks, |w, v| w.ext_vec(v));
-    w.option(ov.random.as_ref(), |w, v| w.ext_vec(v));
-    let fri = &proof.opening_proof;
-    w.val(fri.batch_pow_witness);
-    w.vec(&fri.commit_phase_commits, Writer::cap);
-    w.vec(&fri.commit_pow_witnesses, |w, x| w.val(*x));
-    w.vec(&fri.input_openings, |w, o| {
-        w.vec(&o.opened_values, |w, q| w.vec(q, |w, row| w.vec(row, |w, x| w.val(*x))));
-        w.paths(&o.opening_proof);
-    });
-    w.vec(&fri.commit_phase_openings, |w, step| {
-        w.vec(&step.sibling_values, |w, v| w.ext_vec(v));
-        w.paths(&step.opening_proof);
-    });
-    w.ext_vec(&fri.final_poly);
-    w.val(fri.query_pow_witness);
+    w.opened(&proof.opened_values);
+    w.fri(&proof.opening_proof);
     w.0.push(proof.degree_bits as u8);
     w.val(proof.ood_pow_witness);
     w.0
@@ -71,39 +50,8 @@ pub(crate) fn decode_proof(bytes: &[u8]) -> Result<Proof<Config>, ProofDecodeErr
         quotient_chunks: r.cap("quotient commitment")?,
         random: r.option("random commitment", |r| r.cap("random commitment"))?,
     };
-    let opened_values = OpenedValues {
-        trace_local: r.ext_vec("trace_local")?,
-        trace_next: r.option("trace_next", |r| r.ext_vec("trace_next"))?,
-        preprocessed: r.option("preprocessed openings", |r| {
-            Ok(PreprocessedOpenedValues {
-                local: r.ext_vec("preprocessed local")?,
-                next: r.option("preprocessed next", |r| r.ext_vec("preprocessed next"))?,
-            })
-        })?,
-        quotient_chunks: r.vec("quotient_chunks", 4, |r| r.ext_vec("quotient chunk"))?,
-        random: r.option("random openings", |r| r.ext_vec("random openings"))?,
-    };
-    let opening_proof: PcsProof = FriProof {
-        batch_pow_witness: r.val("batch_pow_witness")?,
-        commit_phase_commits: r.vec("commit_phase_commits", 32, |r| r.cap("commit phase commitment"))?,
-        commit_pow_witnesses: r.vec("commit_pow_witnesses", 4, |r| r.val("commit pow witness"))?,
-        input_openings: r.vec("input_openings", 8, |r| {
-            Ok(BatchMultiOpening {
-                opened_values: r.vec("input opened values", 4, |r| {
-                    r.vec("input query", 4, |r| r.vec("input row", 4, |r| r.val("input value")))
-                })?,
-                opening_proof: r.paths("input opening proof")?,
-            })
-        })?,
-        commit_phase_openings: r.vec("commit_phase_openings", 8, |r| {
-            Ok(CommitPhaseMultiStep {
-                sibling_values: r.vec("sibling_values", 4, |r| r.ext_vec("sibling values"))?,
-                opening_proof: r.paths("commit phase opening proof")?,
-            })
-        })?,
-        final_poly: r.ext_vec("final_poly")?,
-        query_pow_witness: r.val("query_pow_witness")?,
-    };
+    let opened_values = r.opened()?;
+    let opening_proof = r.fri()?;
     let degree_bits = r.byte("degree_bits")?;
     if degree_bits > MAX_DEGREE_BITS {
         return Err(ProofDecodeError::DegreeBits { got: degree_bits, max: MAX_DEGREE_BITS });
@@ -121,26 +69,97 @@ pub(crate) fn decode_proof(bytes: &[u8]) -> Result<Proof<Config>, ProofDecodeErr
     })
 }
 
-struct Writer(Vec<u8>);
+impl Writer {
+    pub(crate) fn opened(&mut self, ov: &OpenedValues<Challenge>) {
+        self.ext_vec(&ov.trace_local);
+        self.option(ov.trace_next.as_ref(), |w, v| w.ext_vec(v));
+        self.option(ov.preprocessed.as_ref(), |w, p| {
+            w.ext_vec(&p.local);
+            w.option(p.next.as_ref(), |w, v| w.ext_vec(v));
+        });
+        self.vec(&ov.quotient_chunks, |w, v| w.ext_vec(v));
+        self.option(ov.random.as_ref(), |w, v| w.ext_vec(v));
+    }
+
+    pub(crate) fn fri(&mut self, fri: &PcsProof) {
+        self.val(fri.batch_pow_witness);
+        self.vec(&fri.commit_phase_commits, Writer::cap);
+        self.vec(&fri.commit_pow_witnesses, |w, x| w.val(*x));
+        self.vec(&fri.input_openings, |w, o| {
+            w.vec(&o.opened_values, |w, q| w.vec(q, |w, row| w.vec(row, |w, x| w.val(*x))));
+            w.paths(&o.opening_proof);
+        });
+        self.vec(&fri.commit_phase_openings, |w, step| {
+            w.vec(&step.sibling_values, |w, v| w.ext_vec(v));
+            w.paths(&step.opening_proof);
+        });
+        self.ext_vec(&fri.final_poly);
+        self.val(fri.query_pow_witness);
+    }
+}
+
+impl Reader<'_> {
+    pub(crate) fn opened(&mut self) -> Result<OpenedValues<Challenge>, ProofDecodeError> {
+        Ok(OpenedValues {
+            trace_local: self.ext_vec("trace_local")?,
+            trace_next: self.option("trace_next", |r| r.ext_vec("trace_next"))?,
+            preprocessed: self.option("preprocessed openings", |r| {
+                Ok(PreprocessedOpenedValues {
+                    local: r.ext_vec("preprocessed local")?,
+                    next: r.option("preprocessed next", |r| r.ext_vec("preprocessed next"))?,
+                })
+            })?,
+            quotient_chunks: self.vec("quotient_chunks", 4, |r| r.ext_vec("quotient chunk"))?,
+            random: self.option("random openings", |r| r.ext_vec("random openings"))?,
+        })
+    }
+
+    pub(crate) fn fri(&mut self) -> Result<PcsProof, ProofDecodeError> {
+        Ok(FriProof {
+            batch_pow_witness: self.val("batch_pow_witness")?,
+            commit_phase_commits: self
+                .vec("commit_phase_commits", 32, |r| r.cap("commit phase commitment"))?,
+            commit_pow_witnesses: self.vec("commit_pow_witnesses", 4, |r| r.val("commit pow witness"))?,
+            input_openings: self.vec("input_openings", 8, |r| {
+                Ok(BatchMultiOpening {
+                    opened_values: r.vec("input opened values", 4, |r| {
+                        r.vec("input query", 4, |r| r.vec("input row", 4, |r| r.val("input value")))
+                    })?,
+                    opening_proof: r.paths("input opening proof")?,
+                })
+            })?,
+            commit_phase_openings: self.vec("commit_phase_openings", 8, |r| {
+                Ok(CommitPhaseMultiStep {
+                    sibling_values: r.vec("sibling_values", 4, |r| r.ext_vec("sibling values"))?,
+                    opening_proof: r.paths("commit phase opening proof")?,
+                })
+            })?,
+            final_poly: self.ext_vec("final_poly")?,
+            query_pow_witness: self.val("query_pow_witness")?,
+        })
+    }
+}
+
+pub(crate) struct Writer(pub(crate) Vec<u8>);
 
 impl Writer {
-    fn val(&mut self, x: Val) {
+    pub(crate) fn val(&mut self, x: Val) {
         self.0.extend_from_slice(&x.as_canonical_u32().to_le_bytes());
     }
 
-    fn len(&mut self, n: usize) {
+    pub(crate) fn len(&mut self, n: usize) {
         // Lengths are bounded by proof sizes far below 4 GiB.
         self.0.extend_from_slice(&(n as u32).to_le_bytes());
     }
 
-    fn vec<T>(&mut self, items: &[T], mut put: impl FnMut(&mut Self, &T)) {
+    pub(crate) fn vec<T>(&mut self, items: &[T], mut put: impl FnMut(&mut Self, &T)) {
         self.len(items.len());
         for item in items {
             put(self, item);
         }
     }
 
-    fn option<T>(&mut self, item: Option<&T>, put: impl FnOnce(&mut Self, &T)) {
+    pub(crate) fn option<T>(&mut self, item: Option<&T>, put: impl FnOnce(&mut Self, &T)) {
         match item {
             None => self.0.push(0),
             Some(x) => {
@@ -150,7 +169,7 @@ impl Writer {
         }
     }
 
-    fn ext_vec(&mut self, items: &[Challenge]) {
+    pub(crate) fn ext_vec(&mut self, items: &[Challenge]) {
         self.vec(items, |w, x| {
             for &c in x.as_basis_coefficients_slice() {
                 w.val(c);
@@ -158,28 +177,28 @@ impl Writer {
         });
     }
 
-    fn digest(&mut self, d: &Digest) {
+    pub(crate) fn digest(&mut self, d: &Digest) {
         for &x in d {
             self.val(x);
         }
     }
 
-    fn cap(&mut self, cap: &Cap) {
+    pub(crate) fn cap(&mut self, cap: &Cap) {
         self.vec(cap.roots(), Writer::digest);
     }
 
-    fn paths(&mut self, paths: &PrunedMerklePaths<Val, DIGEST_ELEMS>) {
+    pub(crate) fn paths(&mut self, paths: &PrunedMerklePaths<Val, DIGEST_ELEMS>) {
         self.vec(&paths.sibling_hashes, Writer::digest);
     }
 }
 
-struct Reader<'a> {
-    bytes: &'a [u8],
-    pos: usize,
+pub(crate) struct Reader<'a> {
+    pub(crate) bytes: &'a [u8],
+    pub(crate) pos: usize,
 }
 
 impl Reader<'_> {
-    fn take<const N: usize>(&mut self, what: &'static str) -> Result<[u8; N], ProofDecodeError> {
+    pub(crate) fn take<const N: usize>(&mut self, what: &'static str) -> Result<[u8; N], ProofDecodeError> {
         let end = self.pos.checked_add(N).filter(|&e| e <= self.bytes.len());
         let end = end.ok_or(ProofDecodeError::Truncated { what })?;
         let mut out = [0u8; N];
@@ -188,11 +207,11 @@ impl Reader<'_> {
         Ok(out)
     }
 
-    fn byte(&mut self, what: &'static str) -> Result<u8, ProofDecodeError> {
+    pub(crate) fn byte(&mut self, what: &'static str) -> Result<u8, ProofDecodeError> {
         Ok(self.take::<1>(what)?[0])
     }
 
-    fn val(&mut self, what: &'static str) -> Result<Val, ProofDecodeError> {
+    pub(crate) fn val(&mut self, what: &'static str) -> Result<Val, ProofDecodeError> {
         let value = u32::from_le_bytes(self.take::<4>(what)?);
         if value >= Val::ORDER_U32 {
             return Err(ProofDecodeError::NonCanonicalFieldElement { what, value });
@@ -202,7 +221,7 @@ impl Reader<'_> {
 
     /// Reads a length and checks that `len` items of at least `min_item_bytes` each can still follow,
     /// so a forged length can never make the decoder allocate more than the input's size.
-    fn vec<T>(
+    pub(crate) fn vec<T>(
         &mut self,
         what: &'static str,
         min_item_bytes: usize,
@@ -216,7 +235,7 @@ impl Reader<'_> {
         (0..len).map(|_| get(self)).collect()
     }
 
-    fn option<T>(
+    pub(crate) fn option<T>(
         &mut self,
         what: &'static str,
         get: impl FnOnce(&mut Self) -> Result<T, ProofDecodeError>,
@@ -228,14 +247,14 @@ impl Reader<'_> {
         }
     }
 
-    fn ext_vec(&mut self, what: &'static str) -> Result<Vec<Challenge>, ProofDecodeError> {
+    pub(crate) fn ext_vec(&mut self, what: &'static str) -> Result<Vec<Challenge>, ProofDecodeError> {
         self.vec(what, 16, |r| {
             let coeffs = [r.val(what)?, r.val(what)?, r.val(what)?, r.val(what)?];
             Ok(Challenge::from_basis_coefficients_fn(|i| coeffs[i]))
         })
     }
 
-    fn digest(&mut self, what: &'static str) -> Result<Digest, ProofDecodeError> {
+    pub(crate) fn digest(&mut self, what: &'static str) -> Result<Digest, ProofDecodeError> {
         let mut d = [Val::ZERO; DIGEST_ELEMS];
         for x in &mut d {
             *x = self.val(what)?;
@@ -243,7 +262,7 @@ impl Reader<'_> {
         Ok(d)
     }
 
-    fn cap(&mut self, what: &'static str) -> Result<Cap, ProofDecodeError> {
+    pub(crate) fn cap(&mut self, what: &'static str) -> Result<Cap, ProofDecodeError> {
         let roots = self.vec(what, 4 * DIGEST_ELEMS, |r| r.digest(what))?;
         // Cap height 0: a commitment is exactly one root (MerkleCap::new would panic on other counts).
         if roots.len() != 1 {
@@ -252,7 +271,7 @@ impl Reader<'_> {
         Ok(MerkleCap::new(roots))
     }
 
-    fn paths(
+    pub(crate) fn paths(
         &mut self,
         what: &'static str,
     ) -> Result<PrunedMerklePaths<Val, DIGEST_ELEMS>, ProofDecodeError> {

@@ -196,6 +196,62 @@ pub enum SuccinctError {
         /// The target sum.
         expected: usize,
     },
+    /// An aggregate statement had no participants.
+    #[error("the aggregate statement has no participants")]
+    NoParticipants,
+    /// A group's threshold or size is out of range.
+    #[error("a group of {members} members with threshold {threshold}: need 1 ≤ m ≤ n ≤ 16")]
+    GroupShape {
+        /// The threshold m.
+        threshold: u8,
+        /// The number of members n.
+        members: usize,
+    },
+    /// A group lists one key twice.
+    #[error("a group lists the same member key twice")]
+    DuplicateMemberKey,
+    /// The statement needs more signatures than one proof carries.
+    #[error("the statement needs {got} signatures, at most {max} fit one proof")]
+    TooManySignatures {
+        /// Signatures needed (the sum of the thresholds).
+        got: usize,
+        /// The largest supported number.
+        max: usize,
+    },
+    /// A contribution names a participant the statement does not have.
+    #[error("contribution for participant {participant}, the statement has {participants}")]
+    UnknownParticipant {
+        /// The index given.
+        participant: usize,
+        /// Participants in the statement.
+        participants: usize,
+    },
+    /// A contribution names a member index outside the participant's roster.
+    #[error("participant {participant} has no member {member}")]
+    UnknownMember {
+        /// The participant.
+        participant: usize,
+        /// The member index given.
+        member: u8,
+    },
+    /// A contribution's signature does not verify under its member key.
+    #[error("participant {participant}, member {member}: the signature does not verify")]
+    InvalidSignature {
+        /// The participant.
+        participant: usize,
+        /// The member.
+        member: u8,
+    },
+    /// A participant has fewer distinct valid signatures than its threshold.
+    #[error("participant {participant} has {got} distinct valid signatures, its threshold is {need}")]
+    BelowThreshold {
+        /// The participant.
+        participant: usize,
+        /// Distinct valid signatures offered.
+        got: usize,
+        /// The threshold.
+        need: usize,
+    },
     /// The proof bytes are malformed.
     #[error("malformed proof: {0}")]
     Decode(#[from] ProofDecodeError),

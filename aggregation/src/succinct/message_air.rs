@@ -132,33 +132,82 @@ impl<AB: AirBuilder<F = Val>> Air<AB> for MessageAir {
             builder.assert_eq(local.inputs[i], p[INPUT + i].clone());
         }
         builder.assert_zero(local.inputs[23]);
-        for bit in &row[REM..AUX_COLS] {
-            builder.assert_bool(*bit);
-        }
-        for e in 0..ELEMENTS {
-            let rem_bits = &row[REM + e * REM_BITS..REM + (e + 1) * REM_BITS];
-            let aux = &row[AUX_COLS + e * AUX..AUX_COLS + (e + 1) * AUX];
-            // r < 127: the running product of the remainder bits ends at 0.
-            builder.assert_eq(aux[0], rem_bits[0].into() * rem_bits[1].into());
-            for k in 1..AUX {
-                builder.assert_eq(aux[k], aux[k - 1].into() * rem_bits[k + 1].into());
-            }
-            builder.assert_zero(aux[AUX - 1].into() * rem_bits[REM_BITS - 1].into());
-            let r = rem_bits.iter().rev().fold(AB::Expr::ZERO, |acc, &b| acc.double() + b.into());
-            let mut quotient = AB::Expr::ZERO;
-            for k in (0..DIGITS).rev() {
-                let at = DIGIT_BITS + (e * DIGITS + k) * 3;
-                let digit: AB::Expr =
-                    row[at].into() + row[at + 1].into().double() + row[at + 2].into() * Val::from_u8(4);
-                quotient = quotient * Val::from_u8(8) + digit.clone();
-                if e * DIGITS + k < CHAINS {
-                    builder.assert_zero(p[ACTIVE].clone() * (digit - p[CODEWORD + e * DIGITS + k].clone()));
-                }
-            }
-            let a: AB::Expr = out[e].into() + local.inputs[e].into();
-            builder.assert_zero(p[ACTIVE].clone() * (a - quotient * Val::from_u32(Q) - r));
+        let a: [AB::Expr; ELEMENTS] = core::array::from_fn(|e| out[e].into() + local.inputs[e].into());
+        let digits = eval_decomposition(builder, &row[REM..WIDTH], a, p[ACTIVE].clone());
+        for (i, digit) in digits.into_iter().take(CHAINS).enumerate() {
+            builder.assert_zero(p[ACTIVE].clone() * (digit - p[CODEWORD + i].clone()));
         }
     }
+}
+
+/// Columns of one row's decomposition: remainder bits, digit bits, running products.
+pub(crate) const DECOMPOSITION_COLUMNS: usize = ELEMENTS * (REM_BITS + DIGITS * 3 + AUX);
+
+/// Constrains `cols` (the [`DECOMPOSITION_COLUMNS`] of a row) to decompose each `a[e]` as
+/// `Q·Σ_k digit_k·8^k + r` with `r < Q`, on rows where `gate` is 1, and returns the 48 digits.
+pub(crate) fn eval_decomposition<AB: AirBuilder<F = Val>>(
+    builder: &mut AB,
+    cols: &[AB::Var],
+    a: [AB::Expr; ELEMENTS],
+    gate: AB::Expr,
+) -> Vec<AB::Expr> {
+    let (rem, digit_bits, aux) = (0, ELEMENTS * REM_BITS, ELEMENTS * (REM_BITS + DIGITS * 3));
+    for bit in &cols[..aux] {
+        builder.assert_bool(*bit);
+    }
+    let mut digits = Vec::with_capacity(ELEMENTS * DIGITS);
+    for (e, a) in a.into_iter().enumerate() {
+        let rem_bits = &cols[rem + e * REM_BITS..rem + (e + 1) * REM_BITS];
+        let aux = &cols[aux + e * AUX..aux + (e + 1) * AUX];
+        // r < 127: the running product of the remainder bits ends at 0.
+        builder.assert_eq(aux[0], rem_bits[0].into() * rem_bits[1].into());
+        for k in 1..AUX {
+            builder.assert_eq(aux[k], aux[k - 1].into() * rem_bits[k + 1].into());
+        }
+        builder.assert_zero(aux[AUX - 1].into() * rem_bits[REM_BITS - 1].into());
+        let r = rem_bits.iter().rev().fold(AB::Expr::ZERO, |acc, &b| acc.double() + b.into());
+        let element_digits: Vec<AB::Expr> = (0..DIGITS)
+            .map(|k| {
+                let at = digit_bits + (e * DIGITS + k) * 3;
+                cols[at].into() + cols[at + 1].into().double() + cols[at + 2].into() * Val::from_u8(4)
+            })
+            .collect();
+        let quotient =
+            element_digits.iter().rev().fold(AB::Expr::ZERO, |acc, d| acc * Val::from_u8(8) + d.clone());
+        builder.assert_zero(gate.clone() * (a - quotient * Val::from_u32(Q) - r));
+        digits.extend(element_digits);
+    }
+    digits
+}
+
+/// The decomposition columns of a row whose compression output is `out` (all zero when `active` is
+/// false). `None` if the hash aborts (an output at or above Q·8^8).
+pub(crate) fn decomposition_row(out: &[Val; 8], active: bool) -> Option<Vec<Val>> {
+    let mut rem_bits = Vec::with_capacity(ELEMENTS * REM_BITS);
+    let mut digit_bits = Vec::with_capacity(ELEMENTS * DIGITS * 3);
+    let mut aux = Vec::with_capacity(ELEMENTS * AUX);
+    for a in &out[..ELEMENTS] {
+        let a = a.as_canonical_u32();
+        let (mut d, rem) = if active { (a / Q, a % Q) } else { (0, 0) };
+        if d >> (3 * DIGITS) != 0 {
+            return None;
+        }
+        let bits: Vec<Val> = (0..REM_BITS).map(|j| Val::from_bool(rem >> j & 1 == 1)).collect();
+        let mut product = bits[0] * bits[1];
+        aux.push(product);
+        for b in &bits[2..REM_BITS - 1] {
+            product *= *b;
+            aux.push(product);
+        }
+        rem_bits.extend(bits);
+        for _ in 0..DIGITS {
+            digit_bits.extend((0..3).map(|j| Val::from_bool((d & 7) >> j & 1 == 1)));
+            d >>= 3;
+        }
+    }
+    rem_bits.extend(digit_bits);
+    rem_bits.extend(aux);
+    Some(rem_bits)
 }
 
 /// The trace of `claims`: the permutation rows, then each output's remainder bits, digit bits and the
@@ -175,32 +224,7 @@ pub(crate) fn message_trace(
     let mut values = Vec::with_capacity((height * WIDTH) << extra_capacity_bits);
     for (r, out) in outputs.iter().enumerate() {
         values.extend(perms.row(r)?);
-        let mut rem_bits = Vec::with_capacity(ELEMENTS * REM_BITS);
-        let mut digit_bits = Vec::with_capacity(ELEMENTS * DIGITS * 3);
-        let mut aux = Vec::with_capacity(ELEMENTS * AUX);
-        for a in &out[..ELEMENTS] {
-            let a = a.as_canonical_u32();
-            let active = r < claims.len();
-            let (mut d, rem) = if active { (a / Q, a % Q) } else { (0, 0) };
-            if d >> (3 * DIGITS) != 0 {
-                return None;
-            }
-            let bits: Vec<Val> = (0..REM_BITS).map(|j| Val::from_bool(rem >> j & 1 == 1)).collect();
-            let mut product = bits[0] * bits[1];
-            aux.push(product);
-            for b in &bits[2..REM_BITS - 1] {
-                product *= *b;
-                aux.push(product);
-            }
-            rem_bits.extend(bits);
-            for _ in 0..DIGITS {
-                digit_bits.extend((0..3).map(|j| Val::from_bool((d & 7) >> j & 1 == 1)));
-                d >>= 3;
-            }
-        }
-        values.extend(rem_bits);
-        values.extend(digit_bits);
-        values.extend(aux);
+        values.extend(decomposition_row(out, r < claims.len())?);
     }
     Some(RowMajorMatrix::new(values, WIDTH))
 }

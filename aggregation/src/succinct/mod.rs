@@ -29,11 +29,13 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod aggregate;
 mod chain_air;
 mod chain_walk;
 pub mod config;
 mod encoding;
 mod error;
+pub mod fixture;
 mod leaf_sponge;
 mod merkle_air;
 mod merkle_path;
@@ -44,6 +46,10 @@ mod proof;
 pub mod security;
 mod sponge_air;
 
+pub use aggregate::{
+    AggregateProof, AggregateStatement, Contribution, MAX_SIGNATURES, Participant, prove_aggregate,
+    verify_aggregate,
+};
 pub use chain_air::BLOCK_ROWS;
 pub use chain_walk::{
     ChainWalk, ChainWalkProof, ChainWalkStatement, MAX_STEPS, MAX_WALKS, WalkStart, prove_chain_walks,

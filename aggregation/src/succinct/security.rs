@@ -38,6 +38,17 @@ fn report<A>(air: &A, height: usize) -> Result<SecurityReport, SuccinctError>
 where
     A: BaseAir<Val> + Air<SymbolicAirBuilder<Val, Challenge>>,
 {
+    report_with(air, height, |_| {})
+}
+
+fn report_with<A>(
+    air: &A,
+    height: usize,
+    adjust: impl FnOnce(&mut StarkSecurityParams),
+) -> Result<SecurityReport, SuccinctError>
+where
+    A: BaseAir<Val> + Air<SymbolicAirBuilder<Val, Challenge>>,
+{
     let fri = fri_parameters_standalone();
     let degree_bits = height.trailing_zeros() as usize;
     let domain = TwoAdicMultiplicativeCoset::new(Val::ONE, degree_bits)
@@ -54,6 +65,8 @@ where
         OpeningShape::new(),
         fri.grinding_sites(),
     );
+    let mut params = params;
+    adjust(&mut params);
     Ok(SecurityReport {
         degree_bits,
         conjectured_bits: ConjecturedSecurity::compute_from_params(&params, degree_bits).security_bits,
@@ -96,4 +109,36 @@ pub fn message_hash_security(messages: usize) -> Result<SecurityReport, Succinct
     };
     let statement = MessageStatement { claims: vec![claim; messages] };
     report(&message_air_for(&statement)?, message_height(messages))
+}
+
+/// The security of an aggregate proof of `signatures` signatures.
+///
+/// The five tables share one FRI instance whose height is the chain table's (the largest) and whose
+/// opening-batching challenge combines every committed column of every table, the LogUp running sums
+/// included. The estimate starts from the chain-walk AIR at that height (the same permutation, degree 3)
+/// and replaces its batched-function count by the whole batch's, counting every interaction as its own
+/// LogUp column (an upper bound: Plonky3 packs several into one), so it errs low.
+pub fn aggregate_security(signatures: usize) -> Result<SecurityReport, SuccinctError> {
+    use super::aggregate::table_shapes;
+    let slots = signatures.max(1).next_power_of_two();
+    let zero = [Val::ZERO; 8];
+    let walk = ChainWalk { chain_index: 0, start_pos: 0, steps: 0, start: zero, end: zero };
+    let statement = ChainWalkStatement { parameter: [Val::ZERO; 5], epoch: 0, walks: vec![walk; slots * 64] };
+    let batched: usize = table_shapes()
+        .iter()
+        .map(|&(width, interactions)| {
+            // Degree-3 constraints: two quotient chunks per table; every table reads the next row.
+            p3_batch_stark::num_batched_openings(
+                width,
+                true,
+                0,
+                false,
+                2,
+                interactions,
+                4,
+                OpeningShape::new(),
+            )
+        })
+        .sum();
+    report_with(&air_for(&statement)?, chain_height(slots * 64), |p| p.num_batched_functions = batched)
 }

@@ -1,0 +1,81 @@
+//! The aggregate proof: one STARK that every participating group reached its threshold.
+//!
+//! Five tables are proven together with `p3-batch-stark` and linked by LogUp buses (`p3-lookup`):
+//!
+//! | table | rows | proves |
+//! |---|---|---|
+//! | signatures (`sig_table`) | one per signature | message hash, codeword digits and the target sum; membership and the threshold |
+//! | chains (`chain_table`) | 512 per signature | each chain's walk from the signature's hash to the chain end |
+//! | leaf sponge (`sponge_table`) | 32 per signature | the leaf over the proven chain ends |
+//! | Merkle (`merkle_table`) | 32 per signature | the path from that leaf to the member key's root |
+//! | keys (`key_table`) | one per member key | the statement's keys, thresholds and roster indices |
+//!
+//! Only the statement is public: the message, the epoch, and each participant's threshold and member keys.
+//! Every intermediate value (codeword, chain values, ends, leaf, co-path, which members signed) is a
+//! private witness. See `docs/SUCCINCT.md` for the argument and the figures.
+
+// Constraints index parallel column groups (inputs, outputs, periodic values) by one position; index
+// loops read like the formulas they encode.
+#![allow(clippy::needless_range_loop)]
+
+mod chain_table;
+mod key_table;
+mod merkle_table;
+mod proof;
+mod sig_table;
+mod sponge_table;
+mod statement;
+mod tables;
+
+pub use proof::{AggregateProof, prove_aggregate, verify_aggregate};
+pub use statement::{AggregateStatement, Contribution, MAX_SIGNATURES, Participant};
+
+pub(crate) use super::message_hash::{CHAINS, TARGET_SUM};
+
+use ndvt_xmss::Digest;
+
+use super::config::Val;
+
+/// Depth of a Devnet 4 key's Merkle tree.
+pub(crate) const DEPTH: usize = 32;
+/// The most members a group may have (the DVT proposal's n ≤ 16).
+pub const MAX_MEMBERS: usize = 16;
+
+/// `(sid, chain, digit, parameter)`: signature table → chain table.
+pub(crate) const DIGIT_BUS: &str = "ndvt/aggregate/digits";
+/// `(sid, flat index, value)`: parameter and chain ends → leaf sponge.
+pub(crate) const LEAF_INPUT_BUS: &str = "ndvt/aggregate/leaf-input";
+/// `(sid, leaf)`: leaf sponge → Merkle table.
+pub(crate) const LEAF_BUS: &str = "ndvt/aggregate/leaf";
+/// `(sid, parameter, root)`: Merkle table → signature table.
+pub(crate) const ROOT_BUS: &str = "ndvt/aggregate/root";
+/// `(participant, member, threshold, parameter, root)`: signature rows look up the key table.
+pub(crate) const KEY_BUS: &str = "ndvt/aggregate/keys";
+
+/// `(committed columns, interactions)` of each table, for the security estimate.
+pub(crate) fn table_shapes() -> [(usize, usize); 5] {
+    [
+        (sig_table::COLUMNS, CHAINS + 5 + 2),
+        (chain_table::COLUMNS, 1 + 8),
+        (sponge_table::COLUMNS, 15 + 1),
+        (merkle_table::COLUMNS, 2),
+        (key_table::ENTRY + 1, 1),
+    ]
+}
+
+/// Everything the prover knows about one counted signature.
+pub(crate) struct SignerWitness {
+    pub(crate) participant: usize,
+    pub(crate) member: u8,
+    pub(crate) threshold: u8,
+    pub(crate) parameter: [Val; 5],
+    pub(crate) root: Digest,
+    pub(crate) rho: [Val; 7],
+    pub(crate) digits: [u8; CHAINS],
+    pub(crate) hashes: Vec<Digest>,
+    pub(crate) ends: Vec<Digest>,
+    pub(crate) co_path: Vec<Digest>,
+}
+
+#[cfg(test)]
+mod tests;
