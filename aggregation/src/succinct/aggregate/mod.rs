@@ -13,6 +13,32 @@
 //! Only the statement is public: the message, the epoch, and each participant's threshold and member keys.
 //! Every intermediate value (codeword, chain values, ends, leaf, co-path, which members signed) is a
 //! private witness. See `docs/SUCCINCT.md` for the argument and the figures.
+//!
+//! ```
+//! use ndvt_aggregation::succinct::fixture::single_epoch_signature;
+//! use ndvt_aggregation::succinct::{
+//!     AggregateProof, AggregateStatement, Contribution, Participant, prove_aggregate, verify_aggregate,
+//! };
+//!
+//! // A 2-of-3 group; members 0 and 2 signed message `msg` at epoch 9.
+//! let msg = [7u8; 32];
+//! let members: Vec<_> = (0..3).map(|seed| single_epoch_signature(seed, 9, &msg)).collect();
+//! let group = Participant::group(2, members.iter().map(|(pk, _)| *pk).collect())?;
+//! let statement = AggregateStatement { message: msg, epoch: 9, participants: vec![group] };
+//! let shares: Vec<Contribution> = [0u8, 2]
+//!     .iter()
+//!     .map(|&j| Contribution { participant: 0, member: j, signature: members[usize::from(j)].1.clone() })
+//!     .collect();
+//! let proof = prove_aggregate(&statement, &shares)?;
+//! let bytes = proof.to_bytes();
+//! verify_aggregate(&statement, &AggregateProof::from_bytes(&bytes)?)?;
+//!
+//! // The same proof says nothing about a 3-of-3 group of the same keys.
+//! let mut stricter = statement.clone();
+//! stricter.participants[0] = Participant::group(3, statement.participants[0].members().to_vec())?;
+//! assert!(verify_aggregate(&stricter, &AggregateProof::from_bytes(&bytes)?).is_err());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 // Constraints index parallel column groups (inputs, outputs, periodic values) by one position; index
 // loops read like the formulas they encode.
