@@ -1,7 +1,9 @@
 //! Criterion benches for the succinct proofs (feature `succinct`): proving and verifying one signature's
 //! chain walks (46 chains, 7 − start steps each, 122 steps in all as in a Devnet 4 signature whose
 //! codeword sums to 200), Merkle paths of depth 32 (one, and sixteen in one proof), one Devnet 4 leaf
-//! sponge and one Devnet 4 message hash with its codeword.
+//! sponge and one Devnet 4 message hash with its codeword; and the m-of-n aggregate proof (group
+//! `succinct/aggregate`) of 1, 2 and 16 signatures, plus 128 and 1,024 with `NDVT_BENCH_FULL=1`, in the shape
+//! `ndvt bench aggregate` uses: N/8 groups of 8-of-11 and N mod 8 single-key validators.
 //!
 //! Run with `cargo bench -p ndvt-benches --features succinct --bench succinct`.
 
@@ -10,15 +12,18 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use ndvt_aggregation::succinct::fixture::single_epoch_signature;
 use ndvt_aggregation::succinct::{
-    ChainWalkProof, LeafInput, MerkleOpening, MerklePathProof, MessageInput, StarkProof, WalkStart,
-    prove_chain_walks, prove_leaves, prove_merkle_paths, prove_message_hashes, verify_chain_walks,
+    AggregateProof, AggregateStatement, ChainWalkProof, Contribution, LeafInput, MerkleOpening,
+    MerklePathProof, MessageInput, Participant, StarkProof, WalkStart, prove_aggregate, prove_chain_walks,
+    prove_leaves, prove_merkle_paths, prove_message_hashes, verify_aggregate, verify_chain_walks,
     verify_leaves, verify_merkle_paths, verify_message_hashes,
 };
 use ndvt_xmss::primitives::codeword;
 use ndvt_xmss::{Devnet4, F, Parameter};
 use p3_field::PrimeCharacteristicRing;
+use rayon::prelude::*;
 
 /// 46 start positions summing to 200 (a Devnet 4 codeword), so the walks total 46·7 − 200 = 122 steps.
 fn signature_walks() -> Vec<WalkStart> {
@@ -149,5 +154,71 @@ fn leaf_and_message(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, chain_walks, merkle_paths, leaf_and_message);
+fn full() -> bool {
+    std::env::var_os("NDVT_BENCH_FULL").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// `n` signatures on single-epoch Devnet 4 keys: n/8 groups of 8-of-11 (the first eight members sign) and
+/// n mod 8 single-key validators.
+fn aggregate_fixture(n: usize) -> (AggregateStatement, Vec<Contribution>) {
+    const EPOCH: u32 = 1_234_567;
+    const MESSAGE: [u8; 32] = [0x5a; 32];
+    let (groups, singles) = (n / 8, n % 8);
+    let pairs: Vec<_> = (0..(groups * 11 + singles) as u64)
+        .into_par_iter()
+        .map(|seed| single_epoch_signature(seed, EPOCH, &MESSAGE))
+        .collect();
+    let (grouped, lone) = pairs.split_at(groups * 11);
+    let mut participants = Vec::new();
+    let mut contributions = Vec::new();
+    for (q, roster) in grouped.chunks_exact(11).enumerate() {
+        for (j, (_, signature)) in roster.iter().enumerate().take(8) {
+            contributions.push(Contribution {
+                participant: q,
+                member: j as u8,
+                signature: signature.clone(),
+            });
+        }
+        participants.push(Participant::group(8, roster.iter().map(|(pk, _)| *pk).collect()).unwrap());
+    }
+    for (pk, signature) in lone {
+        contributions.push(Contribution {
+            participant: participants.len(),
+            member: 0,
+            signature: signature.clone(),
+        });
+        participants.push(Participant::single(*pk));
+    }
+    (AggregateStatement { message: MESSAGE, epoch: EPOCH, participants }, contributions)
+}
+
+fn aggregate(c: &mut Criterion) {
+    let mut counts = vec![1usize, 2, 16];
+    if full() {
+        counts.extend([128, 1_024]);
+    } else {
+        eprintln!("skipping the aggregate of 128 and 1,024 signatures: set NDVT_BENCH_FULL=1");
+    }
+    let mut group = c.benchmark_group("succinct/aggregate");
+    group.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(5));
+    for n in counts {
+        let (statement, contributions) = aggregate_fixture(n);
+        assert_eq!(statement.signatures(), n);
+        let bytes = prove_aggregate(&statement, &contributions).unwrap().to_bytes();
+        eprintln!("succinct aggregate: {n} signatures, proof {} bytes", bytes.len());
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_function(BenchmarkId::new("prove", n), |b| {
+            b.iter(|| prove_aggregate(black_box(&statement), black_box(&contributions)).unwrap())
+        });
+        group.bench_function(BenchmarkId::new("verify", n), |b| {
+            b.iter(|| {
+                let proof = AggregateProof::from_bytes(black_box(&bytes)).unwrap();
+                verify_aggregate(black_box(&statement), &proof).unwrap()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, chain_walks, merkle_paths, leaf_and_message, aggregate);
 criterion_main!(benches);

@@ -1,16 +1,22 @@
-//! `ndvt bench`: keygen, sign and verify for every parameter set of every hash back-end, as a table or JSON.
+//! `ndvt bench`: keygen, sign and verify for every parameter set of every hash back-end, as a table or JSON;
+//! `ndvt bench aggregate`: one succinct m-of-n aggregate proof, proven and verified.
 
 use std::time::Instant;
 
-use clap::Args;
+use clap::{Args, Subcommand};
 use ndvt_xmss::byte_xmss::{self, hash_count};
 use ndvt_xmss::{Bytes, Poseidon, XmssScheme};
 
-use crate::InstanceArg;
+use crate::bench_aggregate::{AggregateArgs, run_aggregate};
+use crate::{Failure, InstanceArg};
 
-/// Arguments of `ndvt bench`.
+/// Arguments of `ndvt bench`: the parameter-set table, unless a subcommand is given.
 #[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct BenchArgs {
+    /// Another benchmark instead of the parameter-set table.
+    #[command(subcommand)]
+    command: Option<BenchCommand>,
     /// Also print the rows as one JSON array on the last stdout line.
     #[arg(long)]
     json: bool,
@@ -30,6 +36,14 @@ pub struct BenchArgs {
     /// Signatures to sign and verify per parameter set (medians are reported).
     #[arg(long, default_value_t = 200)]
     samples: usize,
+}
+
+/// Benchmarks other than the parameter-set table.
+#[derive(Subcommand, Debug)]
+pub enum BenchCommand {
+    /// Prove and verify one succinct aggregate of N Devnet 4 signatures: N/M groups of M-of-K and N mod M
+    /// single-key validators, on single-epoch fixture keys.
+    Aggregate(AggregateArgs),
 }
 
 /// Hash or permutation calls of one operation: counted (byte back-ends) or estimated from the parameters.
@@ -277,8 +291,16 @@ fn json_row(r: &Row, threads: usize) -> String {
     )
 }
 
-/// Runs the benchmark table.
-pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
+/// Runs `ndvt bench`: the subcommand if one was given, otherwise the parameter-set table.
+pub fn run(args: &BenchArgs) -> Result<(), Failure> {
+    match &args.command {
+        Some(BenchCommand::Aggregate(aggregate)) => run_aggregate(aggregate),
+        None => run_table(args).map_err(Failure::from),
+    }
+}
+
+/// Runs the parameter-set table.
+fn run_table(args: &BenchArgs) -> anyhow::Result<()> {
     if args.scheme.iter().any(|s| s == "list") {
         for (name, _) in SCHEMES {
             println!("{name}");
@@ -308,6 +330,7 @@ mod tests {
 
     fn args(scheme: &[&str], instance: Option<InstanceArg>) -> BenchArgs {
         BenchArgs {
+            command: None,
             json: true,
             threads: 1,
             instance,

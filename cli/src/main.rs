@@ -5,6 +5,7 @@
 //! a group.
 
 mod bench;
+mod bench_aggregate;
 mod demo;
 mod genesis;
 mod group;
@@ -68,7 +69,7 @@ enum Command {
     Simulate(simulate::SimulateArgs),
     /// Write lean-quickstart style config.yaml / validators.yaml for a scenario's keys.
     Genesis(genesis::GenesisArgs),
-    /// Time keygen, sign and verify for every parameter set.
+    /// Time keygen, sign and verify for every parameter set (`bench aggregate`: one succinct aggregate proof).
     Bench(bench::BenchArgs),
     /// Demonstrate keygen, durable signing and verification on the test instance.
     Demo,
@@ -118,7 +119,7 @@ fn main() -> ExitCode {
         None => simulate::run(&simulate::SimulateArgs::default()),
         Some(Command::Demo) => demo::run().map_err(Failure::from),
         Some(Command::Verify(args)) => verify::run(&args),
-        Some(Command::Bench(args)) => bench::run(&args).map_err(Failure::from),
+        Some(Command::Bench(args)) => bench::run(&args),
         Some(Command::Simulate(args)) => simulate::run(&args),
         Some(Command::Genesis(args)) => genesis::run(&args),
         Some(Command::Key(cmd)) => key::run(cmd),

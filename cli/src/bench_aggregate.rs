@@ -1,0 +1,244 @@
+//! `ndvt bench aggregate`: one succinct m-of-n aggregate proof of N signatures, proven and verified.
+
+use std::time::Instant;
+
+use clap::Args;
+use ndvt_aggregation::succinct::aggregate::MAX_MEMBERS;
+use ndvt_aggregation::succinct::fixture::single_epoch_signature;
+use ndvt_aggregation::succinct::{
+    AggregateProof, AggregateStatement, Contribution, MAX_SIGNATURES, Participant, SuccinctError,
+    prove_aggregate, verify_aggregate,
+};
+use rayon::prelude::*;
+
+use crate::Failure;
+
+/// Arguments of `ndvt bench aggregate`.
+#[derive(Args, Debug)]
+pub struct AggregateArgs {
+    /// Signatures the proof carries (the sum of every participant's threshold).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=MAX_SIGNATURES as i64))]
+    signatures: u32,
+    /// Threshold M of each group.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u8).range(1..=MAX_MEMBERS as i64))]
+    threshold: u8,
+    /// Member keys K of each group (M ≤ K).
+    #[arg(long, default_value_t = 11, value_parser = clap::value_parser!(u8).range(1..=MAX_MEMBERS as i64))]
+    members: u8,
+    /// Also print the figures as one JSON object on the last stdout line.
+    #[arg(long)]
+    json: bool,
+}
+
+/// The message and epoch every fixture key signs (any Devnet 4 epoch costs the proof the same).
+const AGGREGATE_MESSAGE: [u8; 32] = [0x5a; 32];
+const AGGREGATE_EPOCH: u32 = 1_234_567;
+
+/// How N signatures are spread over participants: as many M-of-K groups as fit, the rest single keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Shape {
+    groups: usize,
+    threshold: u8,
+    members: u8,
+    singles: usize,
+}
+
+impl Shape {
+    fn new(signatures: usize, threshold: u8, members: u8) -> Self {
+        let m = usize::from(threshold.max(1));
+        Shape { groups: signatures / m, threshold, members, singles: signatures % m }
+    }
+
+    fn keys(&self) -> usize {
+        self.groups * usize::from(self.members) + self.singles
+    }
+}
+
+/// The statement of `shape` on fresh single-epoch keys, and exactly its threshold of signatures per
+/// participant. Signers rotate with the group index, so the proof sees varied member subsets.
+fn aggregate_fixture(shape: Shape) -> Result<(AggregateStatement, Vec<Contribution>), SuccinctError> {
+    let pairs: Vec<_> = (0..shape.keys() as u64)
+        .into_par_iter()
+        .map(|seed| single_epoch_signature(seed, AGGREGATE_EPOCH, &AGGREGATE_MESSAGE))
+        .collect();
+    let (k, m) = (usize::from(shape.members), usize::from(shape.threshold));
+    let mut participants = Vec::with_capacity(shape.groups + shape.singles);
+    let mut contributions = Vec::with_capacity(shape.groups * m + shape.singles);
+    let (grouped, singles) = pairs.split_at(shape.groups * k);
+    for (q, roster) in grouped.chunks_exact(k).enumerate() {
+        for i in 0..m {
+            let j = (q + i) % k;
+            contributions.push(Contribution {
+                participant: q,
+                member: j as u8,
+                signature: roster[j].1.clone(),
+            });
+        }
+        participants.push(Participant::group(shape.threshold, roster.iter().map(|(pk, _)| *pk).collect())?);
+    }
+    for (pk, signature) in singles {
+        contributions.push(Contribution {
+            participant: participants.len(),
+            member: 0,
+            signature: signature.clone(),
+        });
+        participants.push(Participant::single(*pk));
+    }
+    let statement = AggregateStatement { message: AGGREGATE_MESSAGE, epoch: AGGREGATE_EPOCH, participants };
+    Ok((statement, contributions))
+}
+
+/// The process's peak resident set (`VmHWM`), in bytes; `None` where `/proc` does not report it.
+fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?;
+    let kib: u64 = line.trim().strip_suffix("kB")?.trim().parse().ok()?;
+    kib.checked_mul(1024)
+}
+
+struct AggregateReport {
+    signatures: usize,
+    shape: Shape,
+    keygen_seconds: f64,
+    prove_seconds: f64,
+    verify_ms: f64,
+    proof_bytes: usize,
+    verified: bool,
+    peak_rss_bytes: Option<u64>,
+    threads: usize,
+}
+
+impl AggregateReport {
+    fn json(&self) -> String {
+        format!(
+            "{{\"signatures\":{},\"groups\":{},\"threshold\":{},\"members\":{},\"singles\":{},\"keys\":{},\
+             \"keygen_seconds\":{:.6},\"prove_seconds\":{:.6},\"verify_ms\":{:.3},\"proof_bytes\":{},\
+             \"verified\":{},\"peak_rss_bytes\":{},\"threads\":{}}}",
+            self.signatures,
+            self.shape.groups,
+            self.shape.threshold,
+            self.shape.members,
+            self.shape.singles,
+            self.shape.keys(),
+            self.keygen_seconds,
+            self.prove_seconds,
+            self.verify_ms,
+            self.proof_bytes,
+            self.verified,
+            self.peak_rss_bytes.map_or_else(|| "null".into(), |b| b.to_string()),
+            self.threads
+        )
+    }
+
+    fn print_table(&self) {
+        let s = &self.shape;
+        println!(
+            "{:>10} {:>14} {:>7} {:>8} {:>9} {:>10} {:>9} {:>12} {:>7} {:>8}",
+            "signatures",
+            "groups",
+            "singles",
+            "keygen s",
+            "prove s",
+            "verify ms",
+            "proof B",
+            "peak RSS MiB",
+            "threads",
+            "verified"
+        );
+        let groups = format!("{} × {}-of-{}", s.groups, s.threshold, s.members);
+        let rss = self.peak_rss_bytes.map_or_else(|| "-".into(), |b| format!("{:.1}", b as f64 / 1048576.0));
+        println!(
+            "{:>10} {:>14} {:>7} {:>8.3} {:>9.3} {:>10.3} {:>9} {:>12} {:>7} {:>8}",
+            self.signatures,
+            groups,
+            s.singles,
+            self.keygen_seconds,
+            self.prove_seconds,
+            self.verify_ms,
+            self.proof_bytes,
+            rss,
+            self.threads,
+            self.verified
+        );
+        println!(
+            "(single-epoch Devnet 4 fixture keys; verify ms decodes the proof bytes and verifies them; \
+             proving and verification on rayon's {} thread(s))",
+            self.threads
+        );
+    }
+}
+
+/// Runs `ndvt bench aggregate`: exit 0 when the proof verifies, 1 when proving fails or it does not verify.
+pub(crate) fn run_aggregate(args: &AggregateArgs) -> Result<(), Failure> {
+    if args.members < args.threshold {
+        return Err(Failure::invalid(format!(
+            "a group cannot have threshold {} with {} members",
+            args.threshold, args.members
+        )));
+    }
+    let signatures = args.signatures as usize;
+    let shape = Shape::new(signatures, args.threshold, args.members);
+    eprintln!("making {} single-epoch Devnet 4 keys and signatures …", shape.keys());
+    let t = Instant::now();
+    let (statement, contributions) =
+        aggregate_fixture(shape).map_err(|e| Failure::invalid(format!("aggregate statement: {e}")))?;
+    let keygen_seconds = t.elapsed().as_secs_f64();
+    debug_assert_eq!(statement.signatures(), signatures);
+    eprintln!("proving {signatures} signatures …");
+    let t = Instant::now();
+    let proof = prove_aggregate(&statement, &contributions)
+        .map_err(|e| Failure::invalid(format!("proving the aggregate failed: {e}")))?;
+    let prove_seconds = t.elapsed().as_secs_f64();
+    let bytes = proof.to_bytes();
+    // The verifier receives bytes, so decoding is part of what it pays.
+    let t = Instant::now();
+    let verdict = AggregateProof::from_bytes(&bytes).and_then(|p| verify_aggregate(&statement, &p));
+    let verify_ms = t.elapsed().as_secs_f64() * 1e3;
+    let report = AggregateReport {
+        signatures,
+        shape,
+        keygen_seconds,
+        prove_seconds,
+        verify_ms,
+        proof_bytes: bytes.len(),
+        verified: verdict.is_ok(),
+        peak_rss_bytes: peak_rss_bytes(),
+        threads: rayon::current_num_threads(),
+    };
+    report.print_table();
+    if args.json {
+        println!("{}", report.json());
+    }
+    verdict.map_err(|e| Failure::invalid(format!("the aggregate proof did not verify: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aggregate_shape_fills_groups_then_singles() {
+        assert_eq!(Shape::new(128, 8, 11), Shape { groups: 16, threshold: 8, members: 11, singles: 0 });
+        assert_eq!(Shape::new(1, 8, 11), Shape { groups: 0, threshold: 8, members: 11, singles: 1 });
+        let odd = Shape::new(1_027, 8, 11);
+        assert_eq!((odd.groups, odd.singles, odd.keys()), (128, 3, 128 * 11 + 3));
+    }
+
+    #[test]
+    fn aggregate_fixture_carries_exactly_the_thresholds() {
+        let (statement, contributions) = aggregate_fixture(Shape::new(7, 3, 4)).unwrap();
+        assert_eq!((statement.participants.len(), statement.signatures(), contributions.len()), (3, 7, 7));
+        // Group 1 rotates its signers: members 1, 2 and 3, not 0.
+        let members: Vec<u8> =
+            contributions.iter().filter(|c| c.participant == 1).map(|c| c.member).collect();
+        assert_eq!(members, [1, 2, 3]);
+        assert_eq!(statement.participants[2].members().len(), 1);
+    }
+
+    #[test]
+    fn peak_rss_is_read_from_proc() {
+        if std::path::Path::new("/proc/self/status").exists() {
+            assert!(peak_rss_bytes().unwrap() > 0);
+        }
+    }
+}
