@@ -17,12 +17,10 @@
 //! - row 7 of a used block receives `(sid, chain, digit, parameter)` from the signature table and sends
 //!   the 8 end values to the leaf sponge as `(sid, 7 + 8·chain + e, value_e)`.
 
-use std::borrow::Cow;
-
 use core::borrow::Borrow;
 
 use ndvt_xmss::primitives::{chain_tweak, compress, poseidon16};
-use p3_air::{Air, BaseAir, WindowAccess};
+use p3_air::{Air, WindowAccess};
 use p3_field::PrimeCharacteristicRing;
 use p3_lookup::{Count, InteractionBuilder, PermutationCheckBus};
 use p3_matrix::dense::RowMajorMatrix;
@@ -32,7 +30,7 @@ use super::super::config::Val;
 use super::super::poseidon_air::{
     POSEIDON16_COLUMNS, Poseidon16Air, Poseidon16Cols, WIDTH, output, poseidon16_air, poseidon16_trace,
 };
-use super::{CHAINS, DIGIT_BUS, LEAF_INPUT_BUS, SignerWitness};
+use super::{CHAINS, DIGIT_BUS, LEAF_INPUT_BUS, SignerWitness, append_columns, periodic_table_base_air};
 
 /// Rows per chain block: positions 0..=7.
 pub(crate) const BLOCK: usize = 8;
@@ -82,19 +80,7 @@ impl ChainTable {
     }
 }
 
-impl BaseAir<Val> for ChainTable {
-    fn width(&self) -> usize {
-        COLUMNS
-    }
-
-    fn num_periodic_columns(&self) -> usize {
-        PERIODIC
-    }
-
-    fn periodic_columns(&self) -> Cow<'_, [Vec<Val>]> {
-        Cow::Borrowed(&self.periodic)
-    }
-}
+periodic_table_base_air!(ChainTable);
 
 impl<AB: InteractionBuilder<F = Val>> Air<AB> for ChainTable {
     fn eval(&self, builder: &mut AB) {
@@ -186,13 +172,7 @@ pub(crate) fn chain_trace(signers: &[SignerWitness], slots: usize, epoch: u32) -
             }
         }
     }
-    let perms = poseidon16_trace(inputs, 0);
-    let mut values = Vec::with_capacity(height * COLUMNS);
-    for (perm, extra) in perms.values.chunks_exact(POSEIDON16_COLUMNS).zip(&extra) {
-        values.extend_from_slice(perm);
-        values.extend_from_slice(extra);
-    }
-    RowMajorMatrix::new(values, COLUMNS)
+    append_columns(poseidon16_trace(inputs, 0), COLUMNS, |r, out| out.extend_from_slice(&extra[r]))
 }
 
 const _: () = assert!(CHAINS <= 64 && SLOT_ROWS == 512);

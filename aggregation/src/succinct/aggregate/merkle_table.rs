@@ -8,12 +8,10 @@
 //! next row's current node, the parameter, `sid` and `used` are constant within the slot, and row 31
 //! sends `(sid, parameter, root)` to the signature table.
 
-use std::borrow::Cow;
-
 use core::borrow::Borrow;
 
 use ndvt_xmss::primitives::{compress, poseidon24, tree_tweak};
-use p3_air::{Air, BaseAir, WindowAccess};
+use p3_air::{Air, WindowAccess};
 use p3_field::PrimeCharacteristicRing;
 use p3_lookup::{Count, InteractionBuilder, PermutationCheckBus};
 use p3_matrix::dense::RowMajorMatrix;
@@ -23,7 +21,7 @@ use super::super::config::Val;
 use super::super::poseidon_air::{
     POSEIDON24_COLUMNS, Poseidon24Air, Poseidon24Cols, WIDTH24, output24, poseidon24_air, poseidon24_trace,
 };
-use super::{DEPTH, LEAF_BUS, ROOT_BUS, SignerWitness};
+use super::{DEPTH, LEAF_BUS, ROOT_BUS, SignerWitness, append_columns, periodic_table_base_air};
 
 /// Rows per signature slot: one per level.
 pub(crate) const SLOT_ROWS: usize = DEPTH;
@@ -73,19 +71,7 @@ impl MerkleTable {
     }
 }
 
-impl BaseAir<Val> for MerkleTable {
-    fn width(&self) -> usize {
-        COLUMNS
-    }
-
-    fn num_periodic_columns(&self) -> usize {
-        PERIODIC
-    }
-
-    fn periodic_columns(&self) -> Cow<'_, [Vec<Val>]> {
-        Cow::Borrowed(&self.periodic)
-    }
-}
+periodic_table_base_air!(MerkleTable);
 
 impl<AB: InteractionBuilder<F = Val>> Air<AB> for MerkleTable {
     fn eval(&self, builder: &mut AB) {
@@ -133,16 +119,14 @@ impl<AB: InteractionBuilder<F = Val>> Air<AB> for MerkleTable {
     }
 }
 
-/// The trace for `signers` (whose leaves are `leaves`) in `slots` slots, and each signer's root.
+/// The trace for `signers` (whose leaves are `leaves`) in `slots` slots.
 pub(crate) fn merkle_trace(
     signers: &[SignerWitness],
     leaves: &[[Val; 8]],
     slots: usize,
     epoch: u32,
-) -> (RowMajorMatrix<Val>, Vec<[Val; 8]>) {
-    let height = slots * SLOT_ROWS;
-    let mut inputs = vec![[Val::ZERO; WIDTH24]; height];
-    let mut roots = Vec::with_capacity(signers.len());
+) -> RowMajorMatrix<Val> {
+    let mut inputs = vec![[Val::ZERO; WIDTH24]; slots * SLOT_ROWS];
     for s in 0..slots {
         let (parameter, mut node, co_path) = match (signers.get(s), leaves.get(s)) {
             (Some(w), Some(leaf)) => (w.parameter, *leaf, w.co_path.clone()),
@@ -157,19 +141,12 @@ pub(crate) fn merkle_trace(
             row[15..23].copy_from_slice(&right);
             node = compress(poseidon24(), *row);
         }
-        if s < signers.len() {
-            roots.push(node);
-        }
     }
-    let perms = poseidon24_trace(inputs, 0);
-    let mut values = Vec::with_capacity(height * COLUMNS);
-    for (r, perm) in perms.values.chunks_exact(POSEIDON24_COLUMNS).enumerate() {
-        values.extend_from_slice(perm);
+    append_columns(poseidon24_trace(inputs, 0), COLUMNS, |r, out| {
         let (s, l) = (r / SLOT_ROWS, r % SLOT_ROWS);
         let used = s < signers.len();
-        values.extend([Val::from_usize(s), Val::from_bool(used)]);
-        values.extend([Val::from_bool(used && l == 0), Val::from_bool(used && l + 1 == SLOT_ROWS)]);
-        values.push(bit(epoch, l));
-    }
-    (RowMajorMatrix::new(values, COLUMNS), roots)
+        out.extend([Val::from_usize(s), Val::from_bool(used)]);
+        out.extend([Val::from_bool(used && l == 0), Val::from_bool(used && l + 1 == SLOT_ROWS)]);
+        out.push(bit(epoch, l));
+    })
 }

@@ -78,6 +78,41 @@ pub(crate) const ROOT_BUS: &str = "ndvt/aggregate/root";
 /// `(participant, member, threshold, parameter, root)`: signature rows look up the key table.
 pub(crate) const KEY_BUS: &str = "ndvt/aggregate/keys";
 
+/// `BaseAir` for a table whose shape is its `COLUMNS` constant and its `periodic` field.
+macro_rules! periodic_table_base_air {
+    ($table:ty) => {
+        impl p3_air::BaseAir<Val> for $table {
+            fn width(&self) -> usize {
+                COLUMNS
+            }
+
+            fn num_periodic_columns(&self) -> usize {
+                self.periodic.len()
+            }
+
+            fn periodic_columns(&self) -> std::borrow::Cow<'_, [Vec<Val>]> {
+                std::borrow::Cow::Borrowed(&self.periodic)
+            }
+        }
+    };
+}
+pub(crate) use periodic_table_base_air;
+
+/// A table's trace: each permutation row of `perms`, followed by the columns `extra(row, out)` appends
+/// (`columns` in all).
+pub(crate) fn append_columns(
+    perms: p3_matrix::dense::RowMajorMatrix<Val>,
+    columns: usize,
+    mut extra: impl FnMut(usize, &mut Vec<Val>),
+) -> p3_matrix::dense::RowMajorMatrix<Val> {
+    let mut values = Vec::with_capacity(perms.values.len() / perms.width * columns);
+    for (r, perm) in perms.values.chunks_exact(perms.width).enumerate() {
+        values.extend_from_slice(perm);
+        extra(r, &mut values);
+    }
+    p3_matrix::dense::RowMajorMatrix::new(values, columns)
+}
+
 /// `(committed columns, interactions)` of each table, for the security estimate.
 pub(crate) fn table_shapes() -> [(usize, usize); 5] {
     [

@@ -6,6 +6,7 @@ use p3_batch_stark::proof::OpenedValuesWithLookups;
 use p3_batch_stark::{BatchCommitments, BatchOpenedValues, BatchProof, ProverData, StarkInstance};
 use p3_field::BasedVectorSpace;
 use p3_lookup::LookupTerminal;
+use p3_matrix::Matrix;
 use p3_matrix::dense::RowMajorMatrix;
 
 use super::super::config::{Challenge, Config, Val, config};
@@ -137,7 +138,7 @@ pub(crate) fn prove_signers(
         .ok_or_else(|| SuccinctError::Proving("a message hash aborts".into()))?;
     let chain = chain_table::chain_trace(signers, slots, epoch);
     let (sponge, leaves) = sponge_table::sponge_trace(signers, slots, epoch);
-    let (merkle, _roots) = merkle_table::merkle_trace(signers, &leaves, slots, epoch);
+    let merkle = merkle_table::merkle_trace(signers, &leaves, slots, epoch);
     let uses: Vec<usize> = signers
         .iter()
         .filter(|w| w.participant < statement.participants.len())
@@ -156,8 +157,6 @@ pub(crate) fn prove_signers(
         .map_err(|e| SuccinctError::Proving(format!("{e:?}")))?;
     Ok(AggregateProof(proof))
 }
-
-use p3_matrix::Matrix;
 
 /// Verifies that `proof` proves `statement`.
 pub fn verify_aggregate(statement: &AggregateStatement, proof: &AggregateProof) -> Result<(), SuccinctError> {

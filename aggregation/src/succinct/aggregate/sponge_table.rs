@@ -8,12 +8,10 @@
 //! ends of the signature `sid`. Row 0 starts from the fixed initial capacity, the capacity carries from
 //! row to row, and row 24 sends `(sid, leaf)` to the Merkle table.
 
-use std::borrow::Cow;
-
 use core::borrow::Borrow;
 
 use ndvt_xmss::primitives::{poseidon24, tree_tweak};
-use p3_air::{Air, BaseAir, WindowAccess};
+use p3_air::{Air, WindowAccess};
 use p3_field::PrimeCharacteristicRing;
 use p3_lookup::{Count, InteractionBuilder, PermutationCheckBus};
 use p3_matrix::dense::RowMajorMatrix;
@@ -25,7 +23,7 @@ use super::super::poseidon_air::{
     POSEIDON24_COLUMNS, Poseidon24Air, Poseidon24Cols, WIDTH24, output24, poseidon24_air, poseidon24_trace,
 };
 use super::super::sponge_air::{CAPACITY, RATE, initial_capacity};
-use super::{CHAINS, LEAF_BUS, LEAF_INPUT_BUS, SignerWitness};
+use super::{CHAINS, LEAF_BUS, LEAF_INPUT_BUS, SignerWitness, append_columns, periodic_table_base_air};
 
 /// Rows per signature slot.
 pub(crate) const SLOT_ROWS: usize = 32;
@@ -93,19 +91,7 @@ impl SpongeTable {
     }
 }
 
-impl BaseAir<Val> for SpongeTable {
-    fn width(&self) -> usize {
-        COLUMNS
-    }
-
-    fn num_periodic_columns(&self) -> usize {
-        PERIODIC
-    }
-
-    fn periodic_columns(&self) -> Cow<'_, [Vec<Val>]> {
-        Cow::Borrowed(&self.periodic)
-    }
-}
+periodic_table_base_air!(SpongeTable);
 
 impl<AB: InteractionBuilder<F = Val>> Air<AB> for SpongeTable {
     fn eval(&self, builder: &mut AB) {
@@ -179,17 +165,14 @@ pub(crate) fn sponge_trace(
             leaves.push(core::array::from_fn(|i| state[CAPACITY + i]));
         }
     }
-    let perms = poseidon24_trace(inputs, 0);
-    let mut values = Vec::with_capacity(height * COLUMNS);
-    for (r, perm) in perms.values.chunks_exact(POSEIDON24_COLUMNS).enumerate() {
-        values.extend_from_slice(perm);
+    let trace = append_columns(poseidon24_trace(inputs, 0), COLUMNS, |r, out| {
         let (s, k) = (r / SLOT_ROWS, r % SLOT_ROWS);
         let used = s < signers.len();
-        values.extend([Val::from_usize(s), Val::from_bool(used), Val::from_usize(k)]);
-        values.extend((0..RATE).map(|lane| Val::from_bool(used && receives(k * RATE + lane))));
-        values.push(Val::from_bool(used && k + 1 == ABSORPTIONS));
-    }
-    (RowMajorMatrix::new(values, COLUMNS), leaves)
+        out.extend([Val::from_usize(s), Val::from_bool(used), Val::from_usize(k)]);
+        out.extend((0..RATE).map(|lane| Val::from_bool(used && receives(k * RATE + lane))));
+        out.push(Val::from_bool(used && k + 1 == ABSORPTIONS));
+    });
+    (trace, leaves)
 }
 
 const _: () = assert!(ABSORBED == ABSORPTIONS * RATE && ABSORPTIONS <= SLOT_ROWS);
