@@ -1,86 +1,84 @@
-//! The linked hash-chain table: one width-16 row per chain position, one block of 8 rows per chain.
+//! The linked hash-chain table: one width-16 row per chain step, and nothing else.
 //!
-//! Signature slot `s` owns rows `512·s .. 512·(s+1)`: 64 blocks, of which the first 46 are its chains
-//! (the rest stay unused), so the chain index and the position of every row are fixed by the layout
-//! and the tweaks are periodic columns of period 512. Row `r` of a block holds the chain value at
-//! position `r` in the Poseidon input `[value(8) ‖ parameter(5) ‖ tweak(r + 1)(2) ‖ 0]`.
+//! A signature's chain `c` starts at its codeword digit `d_c` and takes `7 − d_c` steps to the chain end;
+//! the target sum fixes the total at [`STEPS`] = 46·7 − 200 = 122 steps per signature, so the table holds
+//! `122·signatures` real rows, padded to a power of two. (A layout with a fixed block per chain position
+//! needs 8 rows per chain, 368 per signature, three times as many.) Rows of one chain are consecutive and
+//! ordered by position; the row stepping to position `pos` holds `[value(8) ‖ parameter(5) ‖
+//! chain_tweak(epoch, c, pos)(2) ‖ 0]`, whose compression is the next row's value.
 //!
-//! Private columns: `sid` (the signature), `used` (the block is a real chain), `step` (row `r`'s
-//! compression is a step of the walk) and `cnt` (inactive rows so far). Constraints:
+//! Private columns: `sid`, `active`, `start` and `end` (a chain's first and last step), `chain`, `pos`,
+//! and the send slot: `z` (the row also carries a chain with no steps), `send_chain`, `send(8)`.
+//! Constraints and lookups:
 //!
-//! - `step` is boolean, non-decreasing within a block, and 1 on row 7, so the walk starts at position
-//!   `digit = Σ (1 − step)` and runs to the end of the chain;
-//! - `carry·(next_value − value − step·Perm(x)[..8]) = 0`: a step is the feed-forward compression, an
-//!   inactive row copies (the value before the start is the signature's chain hash);
-//! - `cnt` counts the inactive rows, so row 7's `cnt` is the digit; parameter, `sid` and `used` are
-//!   constant within a block;
-//! - row 7 of a used block receives `(sid, chain, digit, parameter)` from the signature table and sends
-//!   the 8 end values to the leaf sponge as `(sid, 7 + 8·chain + e, value_e)`.
+//! - a `start` row receives `(sid, chain, pos − 1, parameter)` from the signature table on the digit bus:
+//!   the walk begins right after the digit;
+//! - an active row that is not an `end` continues on the next row: same `sid`, `chain` and parameter,
+//!   `pos + 1`, value = this row's compression; every active row that is not a `start` follows one;
+//! - every active row looks up `(chain, pos, tweak)` in the tweak table, which also bounds `pos ≤ 7` and
+//!   `chain < 46`; an `end` row has `pos = 7`;
+//! - the send slot sends 8 elements `(sid, 7 + 8·send_chain + e, send_e)` to the leaf sponge: on an `end`
+//!   row they are the compression, i.e. the chain end; on a `z` row they are the end of a chain whose
+//!   digit is 7 (the signature's own hash), and the row receives `(sid, send_chain, 7, parameter)` so the
+//!   digit bus vouches that the chain takes no step. A chain therefore reaches the sponge exactly once,
+//!   whatever its digit.
 
 use core::borrow::Borrow;
 
 use ndvt_xmss::primitives::{chain_tweak, compress, poseidon16};
-use p3_air::{Air, WindowAccess};
-use p3_field::PrimeCharacteristicRing;
-use p3_lookup::{Count, InteractionBuilder, PermutationCheckBus};
+use p3_air::{Air, AirBuilder, BaseAir, WindowAccess};
+use p3_field::{PrimeCharacteristicRing, PrimeField32};
+use p3_lookup::{Count, InteractionBuilder, LookupBus, PermutationCheckBus};
 use p3_matrix::dense::RowMajorMatrix;
 use p3_uni_stark::SubAirBuilder;
+use rayon::prelude::*;
 
 use super::super::config::Val;
 use super::super::poseidon_air::{
     POSEIDON16_COLUMNS, Poseidon16Air, Poseidon16Cols, WIDTH, output, poseidon16_air, poseidon16_trace,
 };
-use super::{CHAINS, DIGIT_BUS, LEAF_INPUT_BUS, SignerWitness, append_columns, periodic_table_base_air};
+use super::tweak_table::chain_row;
+use super::{
+    CHAIN_TWEAK_BUS, CHAINS, DIGIT_BUS, LEAF_INPUT_BUS, SignerWitness, TARGET_SUM, TOP, append_columns,
+};
 
-/// Rows per chain block: positions 0..=7.
-pub(crate) const BLOCK: usize = 8;
-/// Rows per signature slot: 64 blocks.
-pub(crate) const SLOT_ROWS: usize = 64 * BLOCK;
+/// Chain steps per signature (fixed by the target sum).
+pub(crate) const STEPS: usize = CHAINS * TOP - TARGET_SUM;
 
 const SID: usize = POSEIDON16_COLUMNS;
-const USED: usize = SID + 1;
-const STEP: usize = USED + 1;
-const CNT: usize = STEP + 1;
-// Committed copies of layout values that interactions read (p3-lookup 0.8 cannot read periodic columns).
-const CHAIN_COL: usize = CNT + 1;
-const END: usize = CHAIN_COL + 1;
+const ACTIVE: usize = SID + 1;
+const START: usize = ACTIVE + 1;
+const END: usize = START + 1;
+const CHAIN: usize = END + 1;
+const POS: usize = CHAIN + 1;
+const Z: usize = POS + 1;
+const SEND_CHAIN: usize = Z + 1;
+const SEND: usize = SEND_CHAIN + 1;
 /// Columns of the chain table.
-pub(crate) const COLUMNS: usize = END + 1;
+pub(crate) const COLUMNS: usize = SEND + 8;
 
-const TWEAK: usize = 0;
-const CHAIN: usize = 2;
-const FIRST: usize = 3;
-const LAST: usize = 4;
-const CARRY: usize = 5;
-const PERIODIC: usize = 6;
+/// Trace height for `signatures` signatures.
+pub(crate) fn height(signatures: usize) -> usize {
+    (STEPS * signatures).next_power_of_two().max(2)
+}
 
-/// The chain table's AIR for one epoch.
+/// The chain table's AIR.
 #[derive(Clone)]
 pub(crate) struct ChainTable {
     poseidon: Poseidon16Air,
-    periodic: Vec<Vec<Val>>,
 }
 
 impl ChainTable {
-    pub(crate) fn new(epoch: u32) -> Self {
-        let mut periodic = vec![vec![Val::ZERO; SLOT_ROWS]; PERIODIC];
-        for row in 0..SLOT_ROWS {
-            let (chain, r) = (row / BLOCK, row % BLOCK);
-            if r + 1 < BLOCK {
-                let tweak = chain_tweak(epoch, chain as u8, r as u8 + 1);
-                periodic[TWEAK][row] = tweak[0];
-                periodic[TWEAK + 1][row] = tweak[1];
-                periodic[CARRY][row] = Val::ONE;
-            }
-            periodic[CHAIN][row] = Val::from_usize(chain);
-            periodic[FIRST][row] = Val::from_bool(r == 0);
-            periodic[LAST][row] = Val::from_bool(r + 1 == BLOCK);
-        }
-        ChainTable { poseidon: poseidon16_air(), periodic }
+    pub(crate) fn new() -> Self {
+        ChainTable { poseidon: poseidon16_air() }
     }
 }
 
-periodic_table_base_air!(ChainTable);
+impl BaseAir<Val> for ChainTable {
+    fn width(&self) -> usize {
+        COLUMNS
+    }
+}
 
 impl<AB: InteractionBuilder<F = Val>> Air<AB> for ChainTable {
     fn eval(&self, builder: &mut AB) {
@@ -92,87 +90,143 @@ impl<AB: InteractionBuilder<F = Val>> Air<AB> for ChainTable {
         let (row, next) = (main.current_slice(), main.next_slice());
         let local: &Poseidon16Cols<AB::Var> = row[..POSEIDON16_COLUMNS].borrow();
         let after: &Poseidon16Cols<AB::Var> = next[..POSEIDON16_COLUMNS].borrow();
-        let p: Vec<AB::Expr> = builder.periodic_values().iter().map(|&v| v.into()).collect();
         let out = output(local);
-        let (step, next_step): (AB::Expr, AB::Expr) = (row[STEP].into(), next[STEP].into());
-        let carry = p[CARRY].clone();
+        let one = AB::Expr::ONE;
+        let col = |c: usize| -> AB::Expr { row[c].into() };
+        let hash = |i: usize| -> AB::Expr { out[i].into() + local.inputs[i].into() };
+        // 1 on an active row whose chain goes on.
+        let carry = col(ACTIVE) - col(END);
 
-        builder.assert_eq(local.inputs[13], p[TWEAK].clone());
-        builder.assert_eq(local.inputs[14], p[TWEAK + 1].clone());
+        for c in [ACTIVE, START, END, Z] {
+            builder.assert_bool(row[c]);
+        }
+        for c in [START, END, Z] {
+            builder.assert_zero(col(c) * (one.clone() - col(ACTIVE)));
+        }
+        builder.assert_zero(col(Z) * col(END));
+        builder.assert_zero(col(END) * (col(POS) - Val::from_usize(TOP)));
+        builder.assert_zero(col(END) * (col(SEND_CHAIN) - col(CHAIN)));
+        for e in 0..8 {
+            builder.assert_zero(col(END) * (row[SEND + e].into() - hash(e)));
+        }
         builder.assert_zero(local.inputs[15]);
-        builder.assert_bool(row[STEP]);
-        builder.assert_bool(row[USED]);
-        builder.assert_zero(p[LAST].clone() * (AB::Expr::ONE - step.clone()));
-        builder.assert_zero(carry.clone() * step.clone() * (AB::Expr::ONE - next_step.clone()));
-        builder.assert_zero(p[FIRST].clone() * (row[CNT].into() - (AB::Expr::ONE - step.clone())));
-        builder
-            .assert_zero(carry.clone() * (next[CNT].into() - row[CNT].into() - (AB::Expr::ONE - next_step)));
+        builder.when_first_row().assert_eq(row[ACTIVE], row[START]);
+        builder.when_last_row().assert_zero(carry.clone());
+
+        let next_active: AB::Expr = next[ACTIVE].into();
+        let next_start: AB::Expr = next[START].into();
+        let mut t = builder.when_transition();
+        t.assert_zero(carry.clone() * (one.clone() - next_active.clone()));
+        t.assert_zero(carry.clone() * next_start.clone());
+        t.assert_zero((next_active - next_start) * (one.clone() - carry.clone()));
+        for c in [SID, CHAIN] {
+            t.assert_zero(carry.clone() * (next[c].into() - col(c)));
+        }
+        t.assert_zero(carry.clone() * (next[POS].into() - col(POS) - one.clone()));
         for i in 0..8 {
-            let value: AB::Expr = local.inputs[i].into();
-            builder
-                .assert_zero(carry.clone() * (after.inputs[i].into() - value - step.clone() * out[i].into()));
+            t.assert_zero(carry.clone() * (after.inputs[i].into() - hash(i)));
         }
         for i in 8..13 {
-            builder.assert_zero(carry.clone() * (after.inputs[i].into() - local.inputs[i].into()));
-        }
-        for col in [SID, USED] {
-            builder.assert_zero(carry.clone() * (next[col].into() - row[col].into()));
+            t.assert_zero(carry.clone() * (after.inputs[i].into() - local.inputs[i].into()));
         }
 
-        builder.assert_eq(row[CHAIN_COL], p[CHAIN].clone());
-        builder.assert_eq(row[END], p[LAST].clone() * row[USED].into());
-        let at_end: AB::Expr = row[END].into();
-        let chain: AB::Expr = row[CHAIN_COL].into();
-        let mut digit = vec![row[SID].into(), chain.clone(), row[CNT].into()];
-        digit.extend(local.inputs[8..13].iter().map(|&v| v.into()));
-        PermutationCheckBus::new(DIGIT_BUS).receive(builder, digit, Count::bounded(at_end.clone(), 1));
-        let flat = chain * Val::from_u8(8) + Val::from_u8(7);
+        let sid = col(SID);
+        let parameter = local.inputs[8..13].iter().map(|&v| v.into());
+        let mut digit = vec![sid.clone(), col(CHAIN), col(POS) - one.clone()];
+        digit.extend(parameter.clone());
+        PermutationCheckBus::new(DIGIT_BUS).receive(builder, digit, Count::bounded(col(START), 1));
+        let mut no_step = vec![sid.clone(), col(SEND_CHAIN), AB::Expr::from_usize(TOP)];
+        no_step.extend(parameter);
+        PermutationCheckBus::new(DIGIT_BUS).receive(builder, no_step, Count::bounded(col(Z), 1));
+        let tweak = [col(CHAIN), col(POS), local.inputs[13].into(), local.inputs[14].into()];
+        LookupBus::new(CHAIN_TWEAK_BUS).lookup_key(builder, tweak, Count::bounded(col(ACTIVE), 1));
+        let first = col(SEND_CHAIN) * Val::from_u8(8) + Val::from_u8(7);
         for e in 0..8 {
-            let fields = [row[SID].into(), flat.clone() + Val::from_usize(e), local.inputs[e].into()];
-            PermutationCheckBus::new(LEAF_INPUT_BUS).send(builder, fields, Count::bounded(at_end.clone(), 1));
+            let fields = [sid.clone(), first.clone() + Val::from_usize(e), row[SEND + e].into()];
+            let count = Count::bounded(col(END) + col(Z), 1);
+            PermutationCheckBus::new(LEAF_INPUT_BUS).send(builder, fields, count);
         }
     }
 }
 
-/// The trace for `signers` in `slots` slots (a power of two at least `signers.len()`).
-pub(crate) fn chain_trace(signers: &[SignerWitness], slots: usize, epoch: u32) -> RowMajorMatrix<Val> {
-    let height = slots * SLOT_ROWS;
-    let mut inputs = vec![[Val::ZERO; WIDTH]; height];
-    let mut extra = vec![[Val::ZERO; COLUMNS - SID]; height];
-    for s in 0..slots {
-        let signer = signers.get(s);
-        for chain in 0..64 {
-            let base = s * SLOT_ROWS + chain * BLOCK;
-            let used = signer.is_some() && chain < CHAINS;
-            let (digit, mut value, parameter) = match signer {
-                Some(w) if chain < CHAINS => (usize::from(w.digits[chain]), w.hashes[chain], w.parameter),
-                _ => (0, [Val::ZERO; 8], [Val::ZERO; 5]),
-            };
-            let mut cnt = 0u32;
-            for r in 0..BLOCK {
-                let step = r >= digit;
-                cnt += u32::from(!step);
-                let row = &mut inputs[base + r];
-                row[..8].copy_from_slice(&value);
-                row[8..13].copy_from_slice(&parameter);
-                if r + 1 < BLOCK {
-                    row[13..15].copy_from_slice(&chain_tweak(epoch, chain as u8, r as u8 + 1));
-                    if step {
-                        value = compress(poseidon16(), *row);
-                    }
-                }
-                extra[base + r] = [
-                    Val::from_usize(s),
-                    Val::from_bool(used),
-                    Val::from_bool(step),
-                    Val::from_u32(cnt),
-                    Val::from_usize(chain),
-                    Val::from_bool(used && r + 1 == BLOCK),
-                ];
+/// One signature's rows: the permutation inputs and the columns after them.
+type SignerRows = (Vec<[Val; WIDTH]>, Vec<[Val; COLUMNS - SID]>);
+
+/// The rows of signature `sid`, or `None` if its chains with no step outnumber the rows that could
+/// carry them (never for a codeword with the target sum).
+fn signer_rows(sid: usize, w: &SignerWitness, epoch: u32) -> Option<SignerRows> {
+    let (mut inputs, mut extra) = (Vec::with_capacity(STEPS), Vec::with_capacity(STEPS));
+    let mut no_steps = Vec::new();
+    for chain in 0..CHAINS {
+        let (digit, mut value) = (usize::from(w.digits[chain]), w.hashes[chain]);
+        if digit >= TOP {
+            no_steps.push((chain, value));
+            continue;
+        }
+        for pos in digit + 1..=TOP {
+            let mut input = [Val::ZERO; WIDTH];
+            input[..8].copy_from_slice(&value);
+            input[8..13].copy_from_slice(&w.parameter);
+            input[13..15].copy_from_slice(&chain_tweak(epoch, chain as u8, pos as u8));
+            value = compress(poseidon16(), input);
+            inputs.push(input);
+            let mut cols = [Val::ZERO; COLUMNS - SID];
+            let end = pos == TOP;
+            cols[..Z - SID].copy_from_slice(&[
+                Val::from_usize(sid),
+                Val::ONE,
+                Val::from_bool(pos == digit + 1),
+                Val::from_bool(end),
+                Val::from_usize(chain),
+                Val::from_usize(pos),
+            ]);
+            if end {
+                cols[SEND_CHAIN - SID] = Val::from_usize(chain);
+                cols[SEND - SID..].copy_from_slice(&value);
             }
+            extra.push(cols);
         }
     }
-    append_columns(poseidon16_trace(inputs, 0), COLUMNS, |r, out| out.extend_from_slice(&extra[r]))
+    // Chains with no step ride on this signature's rows that send nothing of their own.
+    let hosts: Vec<usize> = (0..extra.len()).filter(|&r| extra[r][END - SID] == Val::ZERO).collect();
+    if hosts.len() < no_steps.len() {
+        return None;
+    }
+    for ((chain, value), host) in no_steps.into_iter().zip(hosts) {
+        let cols = &mut extra[host];
+        cols[Z - SID] = Val::ONE;
+        cols[SEND_CHAIN - SID] = Val::from_usize(chain);
+        cols[SEND - SID..].copy_from_slice(&value);
+    }
+    Some((inputs, extra))
 }
 
-const _: () = assert!(CHAINS <= 64 && SLOT_ROWS == 512);
+/// The chain table of `signers` at `epoch`, at least `min_height` rows, and how many steps use each tweak
+/// entry (indexed by [`chain_row`]). `None` if a signature's rows cannot be laid out (see `signer_rows`).
+pub(crate) fn chain_trace(
+    signers: &[SignerWitness],
+    min_height: usize,
+    epoch: u32,
+) -> Option<(RowMajorMatrix<Val>, Vec<u32>)> {
+    let per_signer: Vec<SignerRows> =
+        signers.par_iter().enumerate().map(|(s, w)| signer_rows(s, w, epoch)).collect::<Option<_>>()?;
+    let rows: usize = per_signer.iter().map(|(inputs, _)| inputs.len()).sum();
+    let height = rows.next_power_of_two().max(min_height);
+    let (mut inputs, mut extra) = (Vec::with_capacity(height), Vec::with_capacity(height));
+    let mut uses = vec![0u32; CHAINS * TOP];
+    for (i, e) in per_signer {
+        for cols in &e {
+            let (chain, pos) = (cols[CHAIN - SID].as_canonical_u32(), cols[POS - SID].as_canonical_u32());
+            uses[chain_row(chain as usize, pos as usize)] += 1;
+        }
+        inputs.extend(i);
+        extra.extend(e);
+    }
+    inputs.resize(height, [Val::ZERO; WIDTH]);
+    extra.resize(height, [Val::ZERO; COLUMNS - SID]);
+    let trace =
+        append_columns(poseidon16_trace(inputs, 0), COLUMNS, |r, out| out.extend_from_slice(&extra[r]));
+    Some((trace, uses))
+}
+
+const _: () = assert!(STEPS == 122 && SEND + 8 == COLUMNS);

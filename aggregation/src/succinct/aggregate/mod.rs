@@ -5,10 +5,14 @@
 //! | table | rows | proves |
 //! |---|---|---|
 //! | signatures (`sig_table`) | one per signature | message hash, codeword digits and the target sum; membership and the threshold |
-//! | chains (`chain_table`) | 512 per signature | each chain's walk from the signature's hash to the chain end |
-//! | leaf sponge (`sponge_table`) | 32 per signature | the leaf over the proven chain ends |
+//! | chains (`chain_table`) | 122 per signature (one per step) | each chain's walk from the signature's hash to the chain end |
+//! | leaf sponge (`sponge_table`) | 25 per signature | the leaf over the proven chain ends |
 //! | Merkle (`merkle_table`) | 32 per signature | the path from that leaf to the member key's root |
 //! | keys (`key_table`) | one per member key | the statement's keys, thresholds and roster indices |
+//! | tweaks (`tweak_table`) | 512 | the epoch's chain and tree tweaks and position bits |
+//!
+//! Each table is padded to a power of two. The hash tables have no periodic columns, so their layout is
+//! committed and constrained row to row, and whatever depends on the epoch is looked up in the tweak table.
 //!
 //! Only the statement is public: the message, the epoch, and each participant's threshold and member keys.
 //! Every intermediate value (codeword, chain values, ends, leaf, co-path, which members signed) is a
@@ -52,6 +56,7 @@ mod sig_table;
 mod sponge_table;
 mod statement;
 mod tables;
+mod tweak_table;
 
 pub use proof::{AggregateProof, prove_aggregate, verify_aggregate};
 pub use statement::{AggregateStatement, Contribution, MAX_SIGNATURES, Participant};
@@ -62,6 +67,8 @@ use ndvt_xmss::Digest;
 
 use super::config::Val;
 
+/// The last position of a chain (Devnet 4's base is 8).
+pub(crate) const TOP: usize = <ndvt_xmss::Devnet4 as ndvt_xmss::Instance>::BASE - 1;
 /// Depth of a Devnet 4 key's Merkle tree.
 pub(crate) const DEPTH: usize = 32;
 /// The most members a group may have (the DVT proposal's n ≤ 16).
@@ -77,26 +84,10 @@ pub(crate) const LEAF_BUS: &str = "ndvt/aggregate/leaf";
 pub(crate) const ROOT_BUS: &str = "ndvt/aggregate/root";
 /// `(participant, member, threshold, parameter, root)`: signature rows look up the key table.
 pub(crate) const KEY_BUS: &str = "ndvt/aggregate/keys";
-
-/// `BaseAir` for a table whose shape is its `COLUMNS` constant and its `periodic` field.
-macro_rules! periodic_table_base_air {
-    ($table:ty) => {
-        impl p3_air::BaseAir<Val> for $table {
-            fn width(&self) -> usize {
-                COLUMNS
-            }
-
-            fn num_periodic_columns(&self) -> usize {
-                self.periodic.len()
-            }
-
-            fn periodic_columns(&self) -> std::borrow::Cow<'_, [Vec<Val>]> {
-                std::borrow::Cow::Borrowed(&self.periodic)
-            }
-        }
-    };
-}
-pub(crate) use periodic_table_base_air;
+/// `(chain, pos, tweak)`: chain steps look up the tweak table.
+pub(crate) const CHAIN_TWEAK_BUS: &str = "ndvt/aggregate/chain-tweaks";
+/// `(level, bit, tweak)`: Merkle rows look up the tweak table.
+pub(crate) const LEVEL_BUS: &str = "ndvt/aggregate/levels";
 
 /// A table's trace: each permutation row of `perms`, followed by the columns `extra(row, out)` appends
 /// (`columns` in all).
@@ -114,13 +105,14 @@ pub(crate) fn append_columns(
 }
 
 /// `(committed columns, interactions)` of each table, for the security estimate.
-pub(crate) fn table_shapes() -> [(usize, usize); 5] {
+pub(crate) fn table_shapes() -> [(usize, usize); 6] {
     [
         (sig_table::COLUMNS, CHAINS + 5 + 2),
-        (chain_table::COLUMNS, 1 + 8),
+        (chain_table::COLUMNS, 2 + 1 + 8),
         (sponge_table::COLUMNS, 15 + 1),
-        (merkle_table::COLUMNS, 2),
+        (merkle_table::COLUMNS, 3),
         (key_table::ENTRY + 1, 1),
+        (tweak_table::COLUMNS, 2),
     ]
 }
 

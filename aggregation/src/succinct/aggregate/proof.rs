@@ -1,20 +1,23 @@
 //! Proving and verifying aggregates, and the proof's strict byte encoding.
 
 use ndvt_xmss::primitives::{codeword, walk};
-use ndvt_xmss::{Devnet4, Instance};
+use ndvt_xmss::{BatchItem, Devnet4, Instance, verify_batch};
 use p3_batch_stark::proof::OpenedValuesWithLookups;
 use p3_batch_stark::{BatchCommitments, BatchOpenedValues, BatchProof, ProverData, StarkInstance};
 use p3_field::BasedVectorSpace;
 use p3_lookup::LookupTerminal;
 use p3_matrix::Matrix;
 use p3_matrix::dense::RowMajorMatrix;
+use rayon::prelude::*;
 
 use super::super::config::{Challenge, Config, Val, config};
 use super::super::encoding::{MAX_DEGREE_BITS, Reader, Writer};
 use super::super::error::{ProofDecodeError, SuccinctError};
 use super::statement::{AggregateStatement, Contribution};
 use super::tables::{Table, tables};
-use super::{CHAINS, SignerWitness, chain_table, key_table, merkle_table, sig_table, sponge_table};
+use super::{
+    CHAINS, DEPTH, SignerWitness, chain_table, key_table, merkle_table, sig_table, sponge_table, tweak_table,
+};
 
 const DOMAIN_TAG: &[u8] = b"ndvt/succinct/aggregate/v1";
 
@@ -29,13 +32,13 @@ impl core::fmt::Debug for AggregateProof {
 
 /// log2 of each table's height, in table order, for `signatures` signatures and `entries` keys.
 fn degree_bits(signatures: usize, entries: usize) -> Vec<usize> {
-    let slots = signatures.next_power_of_two();
     [
         sig_table::height(signatures),
-        slots * chain_table::SLOT_ROWS,
-        slots * sponge_table::SLOT_ROWS,
-        slots * merkle_table::SLOT_ROWS,
+        chain_table::height(signatures),
+        sponge_table::height(signatures),
+        merkle_table::height(signatures),
         key_table::height(entries),
+        tweak_table::HEIGHT,
     ]
     .map(|h| h.trailing_zeros() as usize)
     .to_vec()
@@ -43,7 +46,7 @@ fn degree_bits(signatures: usize, entries: usize) -> Vec<usize> {
 
 fn public_values(statement: &AggregateStatement, entries: &[[Val; key_table::ENTRY]]) -> Vec<Vec<Val>> {
     let sig = sig_table::public_values(&statement.message, statement.epoch, statement.participants.len());
-    vec![sig, vec![], vec![], vec![], entries.iter().flatten().copied().collect()]
+    vec![sig, vec![], vec![], vec![], entries.iter().flatten().copied().collect(), vec![]]
 }
 
 /// The signers the proof counts: for each participant, its `m` lowest-indexed members with a valid
@@ -52,7 +55,7 @@ pub(crate) fn select_signers(
     statement: &AggregateStatement,
     contributions: &[Contribution],
 ) -> Result<Vec<SignerWitness>, SuccinctError> {
-    let mut chosen: Vec<Vec<&Contribution>> = vec![Vec::new(); statement.participants.len()];
+    let mut keys = Vec::with_capacity(contributions.len());
     for c in contributions {
         let participant =
             statement.participants.get(c.participant).ok_or(SuccinctError::UnknownParticipant {
@@ -62,26 +65,43 @@ pub(crate) fn select_signers(
         let Some(pk) = participant.members().get(usize::from(c.member)) else {
             return Err(SuccinctError::UnknownMember { participant: c.participant, member: c.member });
         };
-        if pk.verify(u64::from(statement.epoch), &statement.message, &c.signature).is_err() {
+        keys.push(pk);
+    }
+    let items: Vec<BatchItem<'_, Devnet4>> = keys
+        .iter()
+        .zip(contributions)
+        .map(|(pk, c)| BatchItem {
+            public_key: pk,
+            epoch: u64::from(statement.epoch),
+            message: &statement.message,
+            signature: &c.signature,
+        })
+        .collect();
+    let mut chosen: Vec<Vec<&Contribution>> = vec![Vec::new(); statement.participants.len()];
+    for (c, verdict) in contributions.iter().zip(verify_batch(&items)) {
+        if verdict.is_err() {
             return Err(SuccinctError::InvalidSignature { participant: c.participant, member: c.member });
         }
         if !chosen[c.participant].iter().any(|d| d.member == c.member) {
             chosen[c.participant].push(c);
         }
     }
-    let mut signers = Vec::with_capacity(statement.signatures());
+    let mut counted = Vec::with_capacity(statement.signatures());
     for (q, (participant, mut offered)) in statement.participants.iter().zip(chosen).enumerate() {
         let need = usize::from(participant.threshold());
         if offered.len() < need {
             return Err(SuccinctError::BelowThreshold { participant: q, got: offered.len(), need });
         }
         offered.sort_by_key(|c| c.member);
-        for c in &offered[..need] {
-            let pk = &participant.members()[usize::from(c.member)];
-            signers.push(witness(statement, q, participant.threshold(), pk, c)?);
-        }
+        counted.extend(offered[..need].iter().map(|&c| (q, participant, c)));
     }
-    Ok(signers)
+    counted
+        .into_par_iter()
+        .map(|(q, participant, c)| {
+            let pk = &participant.members()[usize::from(c.member)];
+            witness(statement, q, participant.threshold(), pk, c)
+        })
+        .collect()
 }
 
 pub(crate) fn witness(
@@ -132,13 +152,25 @@ pub(crate) fn prove_signers(
     statement: &AggregateStatement,
     signers: &[SignerWitness],
 ) -> Result<AggregateProof, SuccinctError> {
-    let (epoch, slots) = (statement.epoch, signers.len().next_power_of_two());
+    let (epoch, n) = (statement.epoch, signers.len());
     let entries = statement.key_entries();
-    let sig = sig_table::sig_trace(signers, &statement.message, epoch)
-        .ok_or_else(|| SuccinctError::Proving("a message hash aborts".into()))?;
-    let chain = chain_table::chain_trace(signers, slots, epoch);
-    let (sponge, leaves) = sponge_table::sponge_trace(signers, slots, epoch);
-    let merkle = merkle_table::merkle_trace(signers, &leaves, slots, epoch);
+    // The tables are independent but for the leaves the sponge hands the Merkle table.
+    let (sig, (chain, (sponge, merkle))) = rayon::join(
+        || sig_table::sig_trace(signers, &statement.message, epoch),
+        || {
+            rayon::join(
+                || chain_table::chain_trace(signers, chain_table::height(n), epoch),
+                || {
+                    let (sponge, leaves) =
+                        sponge_table::sponge_trace(signers, sponge_table::height(n), epoch);
+                    (sponge, merkle_table::merkle_trace(signers, &leaves, merkle_table::height(n), epoch))
+                },
+            )
+        },
+    );
+    let sig = sig.ok_or_else(|| SuccinctError::Proving("a message hash aborts".into()))?;
+    let (chain, chain_uses) =
+        chain.ok_or_else(|| SuccinctError::Proving("a codeword misses the target sum".into()))?;
     let uses: Vec<usize> = signers
         .iter()
         .filter(|w| w.participant < statement.participants.len())
@@ -146,8 +178,9 @@ pub(crate) fn prove_signers(
         .filter(|&e| e < entries.len())
         .collect();
     let key = key_table::key_trace(&entries, &uses);
+    let tweak = tweak_table::tweak_trace(epoch, &chain_uses, &[n as u32; DEPTH]);
     let airs = tables(epoch, &entries);
-    let traces: [&RowMajorMatrix<Val>; 5] = [&sig, &chain, &sponge, &merkle, &key];
+    let traces: [&RowMajorMatrix<Val>; 6] = [&sig, &chain, &sponge, &merkle, &key, &tweak];
     let config = config(DOMAIN_TAG);
     let bits: Vec<usize> = traces.iter().map(|t| t.height().trailing_zeros() as usize).collect();
     let data = ProverData::from_airs_and_degrees(&config, &airs, &bits)

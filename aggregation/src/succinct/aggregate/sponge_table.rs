@@ -1,17 +1,22 @@
-//! The linked leaf-sponge table: one width-24 row per absorbed chunk, 32 rows per signature slot.
+//! The linked leaf-sponge table: one width-24 row per absorbed chunk, 25 consecutive rows per signature.
 //!
 //! The leaf is ndvt-xmss's replacement sponge (capacity 9, rate 15) over the 375 elements
-//! `parameter(5) ‖ tree_tweak(0, epoch)(2) ‖ ends(46 × 8)`: 25 absorptions, rows 25..31 idle. Lane `ℓ` of
-//! row `k` absorbs flat element `15k + ℓ`. The tweak is fixed by the epoch (a periodic column); every
-//! other element is received on the leaf-input bus as `(sid, flat index, value)`, from the signature
+//! `parameter(5) ‖ tree_tweak(0, epoch)(2) ‖ ends(46 × 8)`: 25 absorptions. Lane `ℓ` of a signature's
+//! row `k` absorbs flat element `15k + ℓ`. The tweak is fixed by the epoch (a constant of this AIR);
+//! every other element is received on the leaf-input bus as `(sid, flat index, value)`, from the signature
 //! table (the parameter) and the chain table (the ends), so the sponge absorbs exactly the proven chain
-//! ends of the signature `sid`. Row 0 starts from the fixed initial capacity, the capacity carries from
-//! row to row, and row 24 sends `(sid, leaf)` to the Merkle table.
+//! ends of the signature `sid`.
+//!
+//! The table has no periodic columns (see `tweak_table`); its layout is committed and constrained:
+//! `first` rows have `k = 0` and the fixed initial capacity and tweak; an active row that is not `last`
+//! continues on the next row with the same `sid`, `k + 1` and its output capacity; every active row that is
+//! not `first` follows one; `last` rows have `k = 24` and send `(sid, leaf)` to the Merkle table. A run
+//! longer than 25 rows would receive flat elements past 374, which nobody sends.
 
 use core::borrow::Borrow;
 
 use ndvt_xmss::primitives::{poseidon24, tree_tweak};
-use p3_air::{Air, WindowAccess};
+use p3_air::{Air, AirBuilder, BaseAir, WindowAccess};
 use p3_field::PrimeCharacteristicRing;
 use p3_lookup::{Count, InteractionBuilder, PermutationCheckBus};
 use p3_matrix::dense::RowMajorMatrix;
@@ -23,75 +28,51 @@ use super::super::poseidon_air::{
     POSEIDON24_COLUMNS, Poseidon24Air, Poseidon24Cols, WIDTH24, output24, poseidon24_air, poseidon24_trace,
 };
 use super::super::sponge_air::{CAPACITY, RATE, initial_capacity};
-use super::{CHAINS, LEAF_BUS, LEAF_INPUT_BUS, SignerWitness, append_columns, periodic_table_base_air};
+use super::{CHAINS, LEAF_BUS, LEAF_INPUT_BUS, SignerWitness, append_columns};
 
-/// Rows per signature slot.
-pub(crate) const SLOT_ROWS: usize = 32;
 /// Elements absorbed per leaf.
 const ABSORBED: usize = 7 + 8 * CHAINS;
-/// Absorptions per leaf.
-const ABSORPTIONS: usize = ABSORBED.div_ceil(RATE);
+/// Absorptions (rows) per leaf.
+pub(crate) const ABSORPTIONS: usize = ABSORBED.div_ceil(RATE);
+/// Lanes of row 0 holding the tweak: fixed, not received.
+const TWEAK_LANES: [usize; 2] = [5, 6];
 
 const SID: usize = POSEIDON24_COLUMNS;
-const USED: usize = SID + 1;
-// Committed copies of layout values that interactions read (p3-lookup 0.8 cannot read periodic columns).
-const ROW: usize = USED + 1;
-const TAKE: usize = ROW + 1;
-const OUT: usize = TAKE + RATE;
+const ACTIVE: usize = SID + 1;
+const FIRST: usize = ACTIVE + 1;
+const LAST: usize = FIRST + 1;
+const ROW: usize = LAST + 1;
 /// Columns of the sponge table.
-pub(crate) const COLUMNS: usize = OUT + 1;
+pub(crate) const COLUMNS: usize = ROW + 1;
 
-const FIRST: usize = 0;
-const CARRY: usize = 1;
-const BLOCK: usize = 2;
-const LAST: usize = 3;
-const INIT: usize = 4;
-const RECV: usize = INIT + CAPACITY;
-const FIXED: usize = RECV + RATE;
-const ROW_INDEX: usize = FIXED + RATE;
-const PERIODIC: usize = ROW_INDEX + 1;
-
-/// Whether flat element `flat` arrives on the leaf-input bus (the parameter and the chain ends do; the
-/// tweak and the padding are fixed).
-fn receives(flat: usize) -> bool {
-    flat < 5 || (7..ABSORBED).contains(&flat)
+/// Trace height for `signatures` signatures.
+pub(crate) fn height(signatures: usize) -> usize {
+    (ABSORPTIONS * signatures).next_power_of_two().max(2)
 }
 
 /// The sponge table's AIR for one epoch.
 #[derive(Clone)]
 pub(crate) struct SpongeTable {
     poseidon: Poseidon24Air,
-    periodic: Vec<Vec<Val>>,
+    tweak: [Val; 2],
+    initial: [Val; CAPACITY],
 }
 
 impl SpongeTable {
     pub(crate) fn new(epoch: u32) -> Self {
-        let mut periodic = vec![vec![Val::ZERO; SLOT_ROWS]; PERIODIC];
-        let tweak = tree_tweak(0, epoch);
-        let initial = initial_capacity(CHAINS);
-        for k in 0..SLOT_ROWS {
-            periodic[FIRST][k] = Val::from_bool(k == 0);
-            periodic[CARRY][k] = Val::from_bool(k + 1 < ABSORPTIONS);
-            periodic[BLOCK][k] = Val::from_bool(k + 1 < SLOT_ROWS);
-            periodic[LAST][k] = Val::from_bool(k + 1 == ABSORPTIONS);
-            periodic[ROW_INDEX][k] = Val::from_usize(k);
-            for lane in 0..RATE {
-                let flat = k * RATE + lane;
-                if receives(flat) {
-                    periodic[RECV + lane][k] = Val::ONE;
-                } else if flat == 5 || flat == 6 {
-                    periodic[FIXED + lane][k] = tweak[flat - 5];
-                }
-            }
+        SpongeTable {
+            poseidon: poseidon24_air(),
+            tweak: tree_tweak(0, epoch),
+            initial: initial_capacity(CHAINS),
         }
-        for i in 0..CAPACITY {
-            periodic[INIT + i][0] = initial[i];
-        }
-        SpongeTable { poseidon: poseidon24_air(), periodic }
     }
 }
 
-periodic_table_base_air!(SpongeTable);
+impl BaseAir<Val> for SpongeTable {
+    fn width(&self) -> usize {
+        COLUMNS
+    }
+}
 
 impl<AB: InteractionBuilder<F = Val>> Air<AB> for SpongeTable {
     fn eval(&self, builder: &mut AB) {
@@ -103,76 +84,84 @@ impl<AB: InteractionBuilder<F = Val>> Air<AB> for SpongeTable {
         let (row, next) = (main.current_slice(), main.next_slice());
         let local: &Poseidon24Cols<AB::Var> = row[..POSEIDON24_COLUMNS].borrow();
         let after: &Poseidon24Cols<AB::Var> = next[..POSEIDON24_COLUMNS].borrow();
-        let p: Vec<AB::Expr> = builder.periodic_values().iter().map(|&v| v.into()).collect();
         let out = output24(local);
+        let one = AB::Expr::ONE;
+        let col = |c: usize| -> AB::Expr { row[c].into() };
+        let carry = col(ACTIVE) - col(LAST);
 
+        for c in [ACTIVE, FIRST, LAST] {
+            builder.assert_bool(row[c]);
+        }
+        for c in [FIRST, LAST] {
+            builder.assert_zero(col(c) * (one.clone() - col(ACTIVE)));
+        }
+        builder.assert_zero(col(FIRST) * col(ROW));
+        builder.assert_zero(col(LAST) * (col(ROW) - Val::from_usize(ABSORPTIONS - 1)));
         for i in 0..CAPACITY {
-            builder.assert_zero(p[FIRST].clone() * (local.inputs[i].into() - p[INIT + i].clone()));
-            builder.assert_zero(p[CARRY].clone() * (after.inputs[i].into() - out[i].into()));
+            builder.assert_zero(col(FIRST) * (local.inputs[i].into() - self.initial[i]));
         }
-        for lane in 0..RATE {
-            let value: AB::Expr = local.inputs[CAPACITY + lane].into();
-            builder.assert_zero((AB::Expr::ONE - p[RECV + lane].clone()) * (value - p[FIXED + lane].clone()));
+        for (lane, t) in TWEAK_LANES.into_iter().zip(self.tweak) {
+            builder.assert_zero(col(FIRST) * (local.inputs[CAPACITY + lane].into() - t));
         }
-        builder.assert_bool(row[USED]);
-        for col in [SID, USED] {
-            builder.assert_zero(p[BLOCK].clone() * (next[col].into() - row[col].into()));
+        builder.when_first_row().assert_eq(row[ACTIVE], row[FIRST]);
+        builder.when_last_row().assert_zero(carry.clone());
+
+        let next_active: AB::Expr = next[ACTIVE].into();
+        let next_first: AB::Expr = next[FIRST].into();
+        let mut t = builder.when_transition();
+        t.assert_zero(carry.clone() * (one.clone() - next_active.clone()));
+        t.assert_zero(carry.clone() * next_first.clone());
+        t.assert_zero((next_active - next_first) * (one.clone() - carry.clone()));
+        t.assert_zero(carry.clone() * (next[SID].into() - col(SID)));
+        t.assert_zero(carry.clone() * (next[ROW].into() - col(ROW) - one.clone()));
+        for i in 0..CAPACITY {
+            t.assert_zero(carry.clone() * (after.inputs[i].into() - out[i].into()));
         }
 
-        let used: AB::Expr = row[USED].into();
-        builder.assert_eq(row[ROW], p[ROW_INDEX].clone());
-        builder.assert_eq(row[OUT], p[LAST].clone() * used.clone());
         for lane in 0..RATE {
-            builder.assert_eq(row[TAKE + lane], p[RECV + lane].clone() * used.clone());
+            let flat = col(ROW) * Val::from_usize(RATE) + Val::from_usize(lane);
+            let fields = [col(SID), flat, local.inputs[CAPACITY + lane].into()];
+            let count = if TWEAK_LANES.contains(&lane) { col(ACTIVE) - col(FIRST) } else { col(ACTIVE) };
+            PermutationCheckBus::new(LEAF_INPUT_BUS).receive(builder, fields, Count::bounded(count, 1));
         }
-        for lane in 0..RATE {
-            let flat = row[ROW].into() * Val::from_usize(RATE) + Val::from_usize(lane);
-            let fields = [row[SID].into(), flat, local.inputs[CAPACITY + lane].into()];
-            let count = Count::bounded(row[TAKE + lane].into(), 1);
-            PermutationCheckBus::new(LEAF_INPUT_BUS).receive(builder, fields, count);
-        }
-        let mut leaf = vec![row[SID].into()];
+        let mut leaf = vec![col(SID)];
         leaf.extend(out[CAPACITY..CAPACITY + 8].iter().map(|&v| v.into()));
-        PermutationCheckBus::new(LEAF_BUS).send(builder, leaf, Count::bounded(row[OUT].into(), 1));
+        PermutationCheckBus::new(LEAF_BUS).send(builder, leaf, Count::bounded(col(LAST), 1));
     }
 }
 
-/// The trace for `signers` in `slots` slots, and each signer's leaf.
+/// The sponge table of `signers` at `epoch` (`height` rows), and each signer's leaf.
 pub(crate) fn sponge_trace(
     signers: &[SignerWitness],
-    slots: usize,
+    height: usize,
     epoch: u32,
 ) -> (RowMajorMatrix<Val>, Vec<[Val; 8]>) {
-    let height = slots * SLOT_ROWS;
-    let mut inputs = vec![[Val::ZERO; WIDTH24]; height];
+    let height = height.max((ABSORPTIONS * signers.len()).next_power_of_two());
+    let mut inputs = Vec::with_capacity(height);
     let mut leaves = Vec::with_capacity(signers.len());
     let initial = initial_capacity(CHAINS);
-    for s in 0..slots {
-        let (parameter, ends) = match signers.get(s) {
-            Some(w) => (w.parameter, w.ends.clone()),
-            None => ([Val::ZERO; 5], vec![[Val::ZERO; 8]; CHAINS]),
-        };
+    for w in signers {
         let flat: Vec<Val> =
-            parameter.iter().chain(&tree_tweak(0, epoch)).chain(ends.iter().flatten()).copied().collect();
+            w.parameter.iter().chain(&tree_tweak(0, epoch)).chain(w.ends.iter().flatten()).copied().collect();
         let mut state = [Val::ZERO; WIDTH24];
         state[..CAPACITY].copy_from_slice(&initial);
-        for k in 0..ABSORPTIONS {
-            state[CAPACITY..].copy_from_slice(&flat[k * RATE..(k + 1) * RATE]);
-            inputs[s * SLOT_ROWS + k] = state;
+        for chunk in flat.chunks_exact(RATE) {
+            state[CAPACITY..].copy_from_slice(chunk);
+            inputs.push(state);
             poseidon24().permute_mut(&mut state);
         }
-        if s < signers.len() {
-            leaves.push(core::array::from_fn(|i| state[CAPACITY + i]));
-        }
+        leaves.push(core::array::from_fn(|i| state[CAPACITY + i]));
     }
+    let active = inputs.len();
+    inputs.resize(height, [Val::ZERO; WIDTH24]);
     let trace = append_columns(poseidon24_trace(inputs, 0), COLUMNS, |r, out| {
-        let (s, k) = (r / SLOT_ROWS, r % SLOT_ROWS);
-        let used = s < signers.len();
-        out.extend([Val::from_usize(s), Val::from_bool(used), Val::from_usize(k)]);
-        out.extend((0..RATE).map(|lane| Val::from_bool(used && receives(k * RATE + lane))));
-        out.push(Val::from_bool(used && k + 1 == ABSORPTIONS));
+        let (s, k) = (r / ABSORPTIONS, r % ABSORPTIONS);
+        let used = r < active;
+        out.extend([Val::from_usize(if used { s } else { 0 }), Val::from_bool(used)]);
+        out.extend([Val::from_bool(used && k == 0), Val::from_bool(used && k + 1 == ABSORPTIONS)]);
+        out.push(Val::from_usize(if used { k } else { 0 }));
     });
     (trace, leaves)
 }
 
-const _: () = assert!(ABSORBED == ABSORPTIONS * RATE && ABSORPTIONS <= SLOT_ROWS);
+const _: () = assert!(ABSORBED == ABSORPTIONS * RATE && TWEAK_LANES[0] == 5 && TWEAK_LANES[1] == 6);

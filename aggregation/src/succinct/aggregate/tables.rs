@@ -1,4 +1,4 @@
-//! The five tables as one AIR type (batch-stark proves a slice of one type).
+//! The six tables as one AIR type (batch-stark proves a slice of one type).
 
 use std::borrow::Cow;
 
@@ -11,6 +11,7 @@ use super::key_table::KeyTable;
 use super::merkle_table::MerkleTable;
 use super::sig_table::SigTable;
 use super::sponge_table::SpongeTable;
+use super::tweak_table::TweakTable;
 
 /// One of the aggregate's tables.
 #[derive(Clone)]
@@ -20,6 +21,7 @@ pub(crate) enum Table {
     Sponge(SpongeTable),
     Merkle(MerkleTable),
     Key(KeyTable),
+    Tweak(TweakTable),
 }
 
 macro_rules! each {
@@ -30,6 +32,7 @@ macro_rules! each {
             Table::Sponge($t) => $e,
             Table::Merkle($t) => $e,
             Table::Key($t) => $e,
+            Table::Tweak($t) => $e,
         }
     };
 }
@@ -62,9 +65,10 @@ impl<AB: InteractionBuilder<F = Val>> Air<AB> for Table {
 pub(crate) fn tables(epoch: u32, entries: &[[Val; super::key_table::ENTRY]]) -> Vec<Table> {
     vec![
         Table::Sig(SigTable::new()),
-        Table::Chain(ChainTable::new(epoch)),
+        Table::Chain(ChainTable::new()),
         Table::Sponge(SpongeTable::new(epoch)),
-        Table::Merkle(MerkleTable::new(epoch)),
+        Table::Merkle(MerkleTable::new()),
         Table::Key(KeyTable::new(entries)),
+        Table::Tweak(TweakTable::new(epoch)),
     ]
 }
