@@ -152,7 +152,8 @@ pub(crate) fn prove_signers(
     statement: &AggregateStatement,
     signers: &[SignerWitness],
 ) -> Result<AggregateProof, SuccinctError> {
-    let (epoch, n) = (statement.epoch, signers.len());
+    // Heights come from the statement, as the verifier's do, whatever rows a (dishonest) caller passes.
+    let (epoch, n) = (statement.epoch, statement.signatures());
     let entries = statement.key_entries();
     // The tables are independent but for the leaves the sponge hands the Merkle table.
     let (sig, (chain, (sponge, merkle))) = rayon::join(
@@ -178,7 +179,7 @@ pub(crate) fn prove_signers(
         .filter(|&e| e < entries.len())
         .collect();
     let key = key_table::key_trace(&entries, &uses);
-    let tweak = tweak_table::tweak_trace(epoch, &chain_uses, &[n as u32; DEPTH]);
+    let tweak = tweak_table::tweak_trace(epoch, &chain_uses, &[signers.len() as u32; DEPTH]);
     let airs = tables(epoch, &entries);
     let traces: [&RowMajorMatrix<Val>; 6] = [&sig, &chain, &sponge, &merkle, &key, &tweak];
     let config = config(DOMAIN_TAG);
