@@ -113,17 +113,16 @@ pub fn message_hash_security(messages: usize) -> Result<SecurityReport, Succinct
 
 /// The security of an aggregate proof of `signatures` signatures.
 ///
-/// The five tables share one FRI instance whose height is the chain table's (the largest) and whose
+/// The six tables share one FRI instance whose height is the chain table's (the largest) and whose
 /// opening-batching challenge combines every committed column of every table, the LogUp running sums
 /// included. The estimate starts from the chain-walk AIR at that height (the same permutation, degree 3)
 /// and replaces its batched-function count by the whole batch's, counting every interaction as its own
 /// LogUp column (an upper bound: Plonky3 packs several into one), so it errs low.
 pub fn aggregate_security(signatures: usize) -> Result<SecurityReport, SuccinctError> {
-    use super::aggregate::table_shapes;
-    let slots = signatures.max(1).next_power_of_two();
+    use super::aggregate::{largest_table_height, table_shapes};
     let zero = [Val::ZERO; 8];
     let walk = ChainWalk { chain_index: 0, start_pos: 0, steps: 0, start: zero, end: zero };
-    let statement = ChainWalkStatement { parameter: [Val::ZERO; 5], epoch: 0, walks: vec![walk; slots * 64] };
+    let statement = ChainWalkStatement { parameter: [Val::ZERO; 5], epoch: 0, walks: vec![walk; 1] };
     let batched: usize = table_shapes()
         .iter()
         .map(|&(width, interactions)| {
@@ -140,5 +139,6 @@ pub fn aggregate_security(signatures: usize) -> Result<SecurityReport, SuccinctE
             )
         })
         .sum();
-    report_with(&air_for(&statement)?, chain_height(slots * 64), |p| p.num_batched_functions = batched)
+    let height = largest_table_height(signatures.max(1));
+    report_with(&air_for(&statement)?, height, |p| p.num_batched_functions = batched)
 }

@@ -116,6 +116,13 @@ pub(crate) fn table_shapes() -> [(usize, usize); 6] {
     ]
 }
 
+/// The height of the largest table (the chain table) for `signatures` signatures.
+pub(crate) fn largest_table_height(signatures: usize) -> usize {
+    let heights =
+        [chain_table::height(signatures), sponge_table::height(signatures), merkle_table::height(signatures)];
+    heights.into_iter().max().unwrap_or(0).max(tweak_table::HEIGHT)
+}
+
 /// Everything the prover knows about one counted signature.
 pub(crate) struct SignerWitness {
     pub(crate) participant: usize,

@@ -6,9 +6,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use ndvt_xmss::primitives::walk;
 
 use super::super::fixture::single_epoch_signature;
-use super::{CHAINS, SignerWitness, TOP};
 use super::proof::{prove_signers, select_signers, verify_aggregate, witness};
 use super::statement::{AggregateStatement, Contribution, Participant};
+use super::{CHAINS, SignerWitness, TOP};
 
 const EPOCH: u32 = 4242;
 const MESSAGE: [u8; 32] = [0xa5; 32];
