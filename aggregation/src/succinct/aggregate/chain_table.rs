@@ -25,7 +25,7 @@
 
 use core::borrow::Borrow;
 
-use ndvt_xmss::primitives::{chain_tweak, compress, poseidon16};
+use ndvt_xmss::primitives::{chain_tweak, walk_all};
 use p3_air::{Air, AirBuilder, BaseAir, WindowAccess};
 use p3_field::{PrimeCharacteristicRing, PrimeField32};
 use p3_lookup::{Count, InteractionBuilder, LookupBus, PermutationCheckBus};
@@ -155,34 +155,47 @@ type SignerRows = (Vec<[Val; WIDTH]>, Vec<[Val; COLUMNS - SID]>);
 /// The rows of signature `sid`, or `None` if its chains with no step outnumber the rows that could
 /// carry them (never for a codeword with the target sum).
 fn signer_rows(sid: usize, w: &SignerWitness, epoch: u32) -> Option<SignerRows> {
+    // Every chain's values from its digit to the end, walked one position at a time with the chains
+    // packed into SIMD lanes.
+    let mut values = w.hashes.clone();
+    let mut walked: Vec<Vec<[Val; 8]>> = values.iter().map(|&v| vec![v]).collect();
+    let mut pos = w.digits;
+    for _ in 0..TOP {
+        let to = pos.map(|p| (p + 1).min(TOP as u8));
+        walk_all(&w.parameter, epoch, &mut values, &pos, &to);
+        for c in (0..CHAINS).filter(|&c| to[c] > pos[c]) {
+            walked[c].push(values[c]);
+        }
+        pos = to;
+    }
     let (mut inputs, mut extra) = (Vec::with_capacity(STEPS), Vec::with_capacity(STEPS));
     let mut no_steps = Vec::new();
-    for chain in 0..CHAINS {
-        let (digit, mut value) = (usize::from(w.digits[chain]), w.hashes[chain]);
+    for (chain, walk) in walked.iter().enumerate() {
+        let digit = usize::from(w.digits[chain]);
         if digit >= TOP {
-            no_steps.push((chain, value));
+            no_steps.push((chain, walk[0]));
             continue;
         }
-        for pos in digit + 1..=TOP {
+        for (k, value) in walk.iter().take(TOP - digit).enumerate() {
+            let pos = digit + 1 + k;
             let mut input = [Val::ZERO; WIDTH];
-            input[..8].copy_from_slice(&value);
+            input[..8].copy_from_slice(value);
             input[8..13].copy_from_slice(&w.parameter);
             input[13..15].copy_from_slice(&chain_tweak(epoch, chain as u8, pos as u8));
-            value = compress(poseidon16(), input);
             inputs.push(input);
             let mut cols = [Val::ZERO; COLUMNS - SID];
             let end = pos == TOP;
             cols[..Z - SID].copy_from_slice(&[
                 Val::from_usize(sid),
                 Val::ONE,
-                Val::from_bool(pos == digit + 1),
+                Val::from_bool(k == 0),
                 Val::from_bool(end),
                 Val::from_usize(chain),
                 Val::from_usize(pos),
             ]);
             if end {
                 cols[SEND_CHAIN - SID] = Val::from_usize(chain);
-                cols[SEND - SID..].copy_from_slice(&value);
+                cols[SEND - SID..].copy_from_slice(&walk[k + 1]);
             }
             extra.push(cols);
         }
@@ -224,8 +237,7 @@ pub(crate) fn chain_trace(
     }
     inputs.resize(height, [Val::ZERO; WIDTH]);
     extra.resize(height, [Val::ZERO; COLUMNS - SID]);
-    let trace =
-        append_columns(poseidon16_trace(inputs, 0), COLUMNS, |r, out| out.extend_from_slice(&extra[r]));
+    let trace = append_columns(poseidon16_trace(inputs, 0), COLUMNS, |r, out| out.copy_from_slice(&extra[r]));
     Some((trace, uses))
 }
 

@@ -17,6 +17,7 @@ use p3_field::PrimeCharacteristicRing;
 use p3_lookup::{Count, InteractionBuilder, LookupBus, PermutationCheckBus};
 use p3_matrix::dense::RowMajorMatrix;
 use p3_uni_stark::SubAirBuilder;
+use rayon::prelude::*;
 
 use super::super::config::Val;
 use super::super::poseidon_air::{
@@ -125,28 +126,39 @@ pub(crate) fn merkle_trace(
     epoch: u32,
 ) -> RowMajorMatrix<Val> {
     let height = height.max((DEPTH * signers.len()).next_power_of_two());
-    let mut inputs = Vec::with_capacity(height);
-    for (w, leaf) in signers.iter().zip(leaves) {
-        let mut node = *leaf;
-        for (l, sibling) in w.co_path.iter().take(DEPTH).enumerate() {
-            let (left, right) = if (epoch >> l) & 1 == 0 { (node, *sibling) } else { (*sibling, node) };
-            let mut row = [Val::ZERO; WIDTH24];
-            row[..5].copy_from_slice(&w.parameter);
-            row[5..7].copy_from_slice(&tree_tweak(l as u8 + 1, (u64::from(epoch) >> (l + 1)) as u32));
-            row[7..15].copy_from_slice(&left);
-            row[15..23].copy_from_slice(&right);
-            node = compress(poseidon24(), row);
-            inputs.push(row);
-        }
-    }
+    let per_signer: Vec<Vec<[Val; WIDTH24]>> = signers
+        .par_iter()
+        .zip(leaves)
+        .map(|(w, leaf)| {
+            let mut node = *leaf;
+            let mut rows = Vec::with_capacity(DEPTH);
+            for (l, sibling) in w.co_path.iter().take(DEPTH).enumerate() {
+                let (left, right) = if (epoch >> l) & 1 == 0 { (node, *sibling) } else { (*sibling, node) };
+                let mut row = [Val::ZERO; WIDTH24];
+                row[..5].copy_from_slice(&w.parameter);
+                row[5..7].copy_from_slice(&tree_tweak(l as u8 + 1, (u64::from(epoch) >> (l + 1)) as u32));
+                row[7..15].copy_from_slice(&left);
+                row[15..23].copy_from_slice(&right);
+                node = compress(poseidon24(), row);
+                rows.push(row);
+            }
+            rows
+        })
+        .collect();
+    let mut inputs: Vec<[Val; WIDTH24]> = per_signer.into_iter().flatten().collect();
     let active = inputs.len();
     inputs.resize(height, [Val::ZERO; WIDTH24]);
     append_columns(poseidon24_trace(inputs, 0), COLUMNS, |r, out| {
         let (s, l) = (r / DEPTH, r % DEPTH);
-        let used = r < active;
-        out.extend([Val::from_usize(if used { s } else { 0 }), Val::from_bool(used)]);
-        out.extend([Val::from_bool(used && l == 0), Val::from_bool(used && l + 1 == DEPTH)]);
-        let (level, bit) = if used { (l, (epoch >> l) & 1 == 1) } else { (0, false) };
-        out.extend([Val::from_usize(level), Val::from_bool(bit)]);
+        if r < active {
+            out.copy_from_slice(&[
+                Val::from_usize(s),
+                Val::ONE,
+                Val::from_bool(l == 0),
+                Val::from_bool(l + 1 == DEPTH),
+                Val::from_usize(l),
+                Val::from_bool((epoch >> l) & 1 == 1),
+            ]);
+        }
     })
 }

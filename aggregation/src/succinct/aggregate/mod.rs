@@ -89,18 +89,23 @@ pub(crate) const CHAIN_TWEAK_BUS: &str = "ndvt/aggregate/chain-tweaks";
 /// `(level, bit, tweak)`: Merkle rows look up the tweak table.
 pub(crate) const LEVEL_BUS: &str = "ndvt/aggregate/levels";
 
-/// A table's trace: each permutation row of `perms`, followed by the columns `extra(row, out)` appends
-/// (`columns` in all).
+/// A table's trace: each permutation row of `perms`, followed by the columns `extra(row, out)` writes
+/// (`columns` in all). Rows are filled in parallel.
 pub(crate) fn append_columns(
     perms: p3_matrix::dense::RowMajorMatrix<Val>,
     columns: usize,
-    mut extra: impl FnMut(usize, &mut Vec<Val>),
+    extra: impl Fn(usize, &mut [Val]) + Sync,
 ) -> p3_matrix::dense::RowMajorMatrix<Val> {
-    let mut values = Vec::with_capacity(perms.values.len() / perms.width * columns);
-    for (r, perm) in perms.values.chunks_exact(perms.width).enumerate() {
-        values.extend_from_slice(perm);
-        extra(r, &mut values);
-    }
+    use p3_field::PrimeCharacteristicRing;
+    use rayon::prelude::*;
+    let width = perms.width;
+    let mut values = Val::zero_vec(perms.values.len() / width * columns);
+    values.par_chunks_exact_mut(columns).zip(perms.values.par_chunks_exact(width)).enumerate().for_each(
+        |(r, (row, perm))| {
+            row[..width].copy_from_slice(perm);
+            extra(r, &mut row[width..]);
+        },
+    );
     p3_matrix::dense::RowMajorMatrix::new(values, columns)
 }
 

@@ -1,7 +1,7 @@
 //! Proving and verifying aggregates, and the proof's strict byte encoding.
 
-use ndvt_xmss::primitives::{codeword, walk};
-use ndvt_xmss::{BatchItem, Devnet4, Instance, verify_batch};
+use ndvt_xmss::primitives::{codeword, walk_all};
+use ndvt_xmss::{BatchItem, Devnet4, verify_batch};
 use p3_batch_stark::proof::OpenedValuesWithLookups;
 use p3_batch_stark::{BatchCommitments, BatchOpenedValues, BatchProof, ProverData, StarkInstance};
 use p3_field::BasedVectorSpace;
@@ -16,7 +16,8 @@ use super::super::error::{ProofDecodeError, SuccinctError};
 use super::statement::{AggregateStatement, Contribution};
 use super::tables::{Table, tables};
 use super::{
-    CHAINS, DEPTH, SignerWitness, chain_table, key_table, merkle_table, sig_table, sponge_table, tweak_table,
+    CHAINS, DEPTH, SignerWitness, TOP, chain_table, key_table, merkle_table, sig_table, sponge_table,
+    tweak_table,
 };
 
 const DOMAIN_TAG: &[u8] = b"ndvt/succinct/aggregate/v1";
@@ -116,10 +117,8 @@ pub(crate) fn witness(
     let mut digits = [0u8; CHAINS];
     codeword::<Devnet4>(&parameter, statement.epoch, sig.rho(), &statement.message, &mut digits)
         .map_err(|_| SuccinctError::InvalidSignature { participant, member: c.member })?;
-    let top = (Devnet4::BASE - 1) as u8;
-    let ends = (0..CHAINS)
-        .map(|i| walk(&parameter, statement.epoch, i as u8, digits[i], top - digits[i], &sig.hashes()[i]))
-        .collect();
+    let mut ends = sig.hashes().to_vec();
+    walk_all(&parameter, statement.epoch, &mut ends, &digits, &[TOP as u8; CHAINS]);
     Ok(SignerWitness {
         participant,
         member: c.member,

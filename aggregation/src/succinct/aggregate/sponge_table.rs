@@ -22,6 +22,7 @@ use p3_lookup::{Count, InteractionBuilder, PermutationCheckBus};
 use p3_matrix::dense::RowMajorMatrix;
 use p3_symmetric::Permutation;
 use p3_uni_stark::SubAirBuilder;
+use rayon::prelude::*;
 
 use super::super::config::Val;
 use super::super::poseidon_air::{
@@ -137,29 +138,43 @@ pub(crate) fn sponge_trace(
     epoch: u32,
 ) -> (RowMajorMatrix<Val>, Vec<[Val; 8]>) {
     let height = height.max((ABSORPTIONS * signers.len()).next_power_of_two());
+    let initial = initial_capacity(CHAINS);
+    let tweak = tree_tweak(0, epoch);
+    let per_signer: Vec<(Vec<[Val; WIDTH24]>, [Val; 8])> = signers
+        .par_iter()
+        .map(|w| {
+            let flat: Vec<Val> =
+                w.parameter.iter().chain(&tweak).chain(w.ends.iter().flatten()).copied().collect();
+            let mut state = [Val::ZERO; WIDTH24];
+            state[..CAPACITY].copy_from_slice(&initial);
+            let mut rows = Vec::with_capacity(ABSORPTIONS);
+            for chunk in flat.chunks_exact(RATE) {
+                state[CAPACITY..].copy_from_slice(chunk);
+                rows.push(state);
+                poseidon24().permute_mut(&mut state);
+            }
+            (rows, core::array::from_fn(|i| state[CAPACITY + i]))
+        })
+        .collect();
     let mut inputs = Vec::with_capacity(height);
     let mut leaves = Vec::with_capacity(signers.len());
-    let initial = initial_capacity(CHAINS);
-    for w in signers {
-        let flat: Vec<Val> =
-            w.parameter.iter().chain(&tree_tweak(0, epoch)).chain(w.ends.iter().flatten()).copied().collect();
-        let mut state = [Val::ZERO; WIDTH24];
-        state[..CAPACITY].copy_from_slice(&initial);
-        for chunk in flat.chunks_exact(RATE) {
-            state[CAPACITY..].copy_from_slice(chunk);
-            inputs.push(state);
-            poseidon24().permute_mut(&mut state);
-        }
-        leaves.push(core::array::from_fn(|i| state[CAPACITY + i]));
+    for (rows, leaf) in per_signer {
+        inputs.extend(rows);
+        leaves.push(leaf);
     }
     let active = inputs.len();
     inputs.resize(height, [Val::ZERO; WIDTH24]);
     let trace = append_columns(poseidon24_trace(inputs, 0), COLUMNS, |r, out| {
         let (s, k) = (r / ABSORPTIONS, r % ABSORPTIONS);
-        let used = r < active;
-        out.extend([Val::from_usize(if used { s } else { 0 }), Val::from_bool(used)]);
-        out.extend([Val::from_bool(used && k == 0), Val::from_bool(used && k + 1 == ABSORPTIONS)]);
-        out.push(Val::from_usize(if used { k } else { 0 }));
+        if r < active {
+            out.copy_from_slice(&[
+                Val::from_usize(s),
+                Val::ONE,
+                Val::from_bool(k == 0),
+                Val::from_bool(k + 1 == ABSORPTIONS),
+                Val::from_usize(k),
+            ]);
+        }
     });
     (trace, leaves)
 }
