@@ -101,6 +101,29 @@ impl<S: Scheme> ConcatAggregate<S> {
         ConcatAggregate { epoch, message, registry_len, parts: BTreeMap::new() }
     }
 
+    /// The epoch every signature is over.
+    pub fn epoch(&self) -> u64 {
+        self.epoch
+    }
+
+    /// The message every signature is over.
+    pub fn message(&self) -> &[u8; 32] {
+        &self.message
+    }
+
+    /// Every signature with its registry index and member index (0 for a single validator), in registry
+    /// order and, within a group, in member order.
+    pub fn shares(&self) -> impl Iterator<Item = (usize, u8, &S::Signature)> + '_ {
+        self.parts.iter().flat_map(|(&i, part)| {
+            let members: Vec<u8> = if part.members == 0 {
+                vec![0]
+            } else {
+                (0..16u8).filter(|&j| part.members >> j & 1 == 1).collect()
+            };
+            members.into_iter().zip(&part.signatures).map(move |(j, sig)| (i, j, sig))
+        })
+    }
+
     /// The participation bitlist.
     pub fn participation(&self) -> BitList {
         let mut bits = BitList::zeros(self.registry_len);

@@ -252,6 +252,38 @@ pub enum SuccinctError {
         /// The threshold.
         need: usize,
     },
+    /// A participation bitlist does not cover the registry exactly.
+    #[error("participation covers {bits} entries, the registry has {registry}")]
+    Participation {
+        /// Bits in the bitlist.
+        bits: usize,
+        /// Registry entries.
+        registry: usize,
+    },
+    /// The epoch is beyond a Devnet 4 key's 2^32 lifetime.
+    #[error("epoch {0} is beyond the 2^32 lifetime")]
+    EpochRange(u64),
+    /// An SSZ offset of the aggregate container points outside it or out of order.
+    #[error("SSZ offset of {field} is {offset}, which does not fit a container of {len} bytes")]
+    ContainerOffset {
+        /// The field whose offset is wrong.
+        field: &'static str,
+        /// The offset read.
+        offset: usize,
+        /// The container's length.
+        len: usize,
+    },
+    /// The participation bitlist bytes are malformed.
+    #[error("participation bitlist: {0}")]
+    Bits(#[from] crate::bitlist::BitListError),
+    /// The proof bytes exceed what an aggregate may carry.
+    #[error("proof of {got} bytes, at most {max} may travel in an aggregate")]
+    ProofTooLarge {
+        /// Bytes of the proof.
+        got: usize,
+        /// The cap.
+        max: usize,
+    },
     /// The proof bytes are malformed.
     #[error("malformed proof: {0}")]
     Decode(#[from] ProofDecodeError),

@@ -47,8 +47,8 @@ pub mod security;
 mod sponge_air;
 
 pub use aggregate::{
-    AggregateProof, AggregateStatement, Contribution, MAX_SIGNATURES, Participant, prove_aggregate,
-    verify_aggregate,
+    AggregateProof, AggregateStatement, Contribution, Lean, MAX_PROOF_BYTES, MAX_SIGNATURES, Participant,
+    SuccinctAggregate, prove_aggregate, statement_for, verify_aggregate,
 };
 pub use chain_air::BLOCK_ROWS;
 pub use chain_walk::{

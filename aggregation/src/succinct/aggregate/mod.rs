@@ -57,9 +57,11 @@ mod sponge_table;
 mod statement;
 mod tables;
 mod tweak_table;
+mod wire;
 
 pub use proof::{AggregateProof, prove_aggregate, verify_aggregate};
 pub use statement::{AggregateStatement, Contribution, MAX_SIGNATURES, Participant};
+pub use wire::{Lean, MAX_PROOF_BYTES, SuccinctAggregate, statement_for};
 
 pub(crate) use super::message_hash::{CHAINS, TARGET_SUM};
 
