@@ -14,6 +14,8 @@ mod input;
 mod roundtrip;
 pub mod seeds;
 mod structured;
+#[cfg(feature = "succinct")]
+mod succinct;
 mod verify;
 
 pub use batch::batch_verify;
@@ -25,6 +27,8 @@ pub use differential::differential;
 pub use group::group_verify;
 pub use roundtrip::roundtrip;
 pub use structured::structured;
+#[cfg(feature = "succinct")]
+pub use succinct::decode_succinct;
 pub use verify::verify;
 
 /// A fuzz check: panics iff an invariant is broken.
@@ -44,4 +48,6 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("structured", structured),
     ("differential", differential),
     ("batch_verify", batch_verify),
+    #[cfg(feature = "succinct")]
+    ("decode_succinct", decode_succinct),
 ];

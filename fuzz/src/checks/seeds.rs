@@ -62,6 +62,8 @@ pub fn seeds(target: &str, devnet4: &Devnet4Sample) -> Seeds {
         ],
         "decode_group_signature" => vec![s("xmss-test", original(2)), s("ed25519", original(3))],
         "decode_aggregate" => vec![s("xmss-test", original(4)), s("ed25519", original(5))],
+        #[cfg(feature = "succinct")]
+        "decode_succinct" => succinct_seeds(),
         "verify" => vec![
             s("own-signature", vec![0, 0, 0, 0]),
             s("member-second-pair", vec![2, 1, 1, 1]),
@@ -166,4 +168,28 @@ fn keyed<S: FuzzScheme>() -> Vec<u8> {
     let w = S::world();
     let pk = S::public_key_to_bytes(&w.group.members()[1]);
     cat(&[&[S::TAG], &pk, &share_bytes::<S>(1)[1..]])
+}
+
+/// A real one-validator succinct aggregate (a proof over a fixture key), and a small container.
+#[cfg(feature = "succinct")]
+fn succinct_seeds() -> Seeds {
+    use ndvt_aggregation::succinct::SuccinctAggregate;
+    use ndvt_aggregation::succinct::fixture::single_epoch_signature;
+    use ndvt_aggregation::{BitList, ConcatAggregate, Participant};
+    let (epoch, message) = (5u32, [7u8; 32]);
+    let (pk, sig) = single_epoch_signature(1, epoch, &message);
+    let registry = vec![Participant::Single(pk)];
+    let mut concat = ConcatAggregate::new(u64::from(epoch), message, 1);
+    concat.add_single(0, sig).expect("fixture signature");
+    // Plonky3 grinds its proof-of-work witnesses with a parallel search, which may find a different one
+    // from run to run; on one thread the proof, and so the committed seed, is reproducible.
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("one-thread pool");
+    let proven = pool.install(|| SuccinctAggregate::prove(&concat, &registry)).expect("fixture proof");
+    let mut bits = BitList::zeros(3);
+    bits.set(1, true);
+    let small = SuccinctAggregate::from_parts(bits, vec![1, 2, 3]).expect("small container");
+    vec![
+        ("one-single".to_string(), proven.to_ssz_bytes()),
+        ("small-container".to_string(), small.to_ssz_bytes()),
+    ]
 }
