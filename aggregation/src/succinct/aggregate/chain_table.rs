@@ -37,6 +37,7 @@ use super::super::config::Val;
 use super::super::poseidon_air::{
     POSEIDON16_COLUMNS, Poseidon16Air, Poseidon16Cols, WIDTH, output, poseidon16_air, poseidon16_trace,
 };
+use super::runs::Run;
 use super::tweak_table::chain_row;
 use super::{
     CHAIN_TWEAK_BUS, CHAINS, DIGIT_BUS, LEAF_INPUT_BUS, SignerWitness, TARGET_SUM, TOP, append_columns,
@@ -94,35 +95,20 @@ impl<AB: InteractionBuilder<F = Val>> Air<AB> for ChainTable {
         let one = AB::Expr::ONE;
         let col = |c: usize| -> AB::Expr { row[c].into() };
         let hash = |i: usize| -> AB::Expr { out[i].into() + local.inputs[i].into() };
-        // 1 on an active row whose chain goes on.
-        let carry = col(ACTIVE) - col(END);
-
-        for c in [ACTIVE, START, END, Z] {
-            builder.assert_bool(row[c]);
-        }
-        for c in [START, END, Z] {
-            builder.assert_zero(col(c) * (one.clone() - col(ACTIVE)));
-        }
+        let run = Run { active: ACTIVE, first: START, last: END, sid: SID, counter: POS };
+        // The first position is whatever the digit bus pins; a chain ends at position 7.
+        let carry = run.eval(builder, None, TOP);
+        builder.assert_bool(row[Z]);
+        builder.assert_zero(col(Z) * (one.clone() - col(ACTIVE)));
         builder.assert_zero(col(Z) * col(END));
-        builder.assert_zero(col(END) * (col(POS) - Val::from_usize(TOP)));
         builder.assert_zero(col(END) * (col(SEND_CHAIN) - col(CHAIN)));
         for e in 0..8 {
             builder.assert_zero(col(END) * (row[SEND + e].into() - hash(e)));
         }
         builder.assert_zero(local.inputs[15]);
-        builder.when_first_row().assert_eq(row[ACTIVE], row[START]);
-        builder.when_last_row().assert_zero(carry.clone());
 
-        let next_active: AB::Expr = next[ACTIVE].into();
-        let next_start: AB::Expr = next[START].into();
         let mut t = builder.when_transition();
-        t.assert_zero(carry.clone() * (one.clone() - next_active.clone()));
-        t.assert_zero(carry.clone() * next_start.clone());
-        t.assert_zero((next_active - next_start) * (one.clone() - carry.clone()));
-        for c in [SID, CHAIN] {
-            t.assert_zero(carry.clone() * (next[c].into() - col(c)));
-        }
-        t.assert_zero(carry.clone() * (next[POS].into() - col(POS) - one.clone()));
+        t.assert_zero(carry.clone() * (next[CHAIN].into() - col(CHAIN)));
         for i in 0..8 {
             t.assert_zero(carry.clone() * (after.inputs[i].into() - hash(i)));
         }

@@ -23,6 +23,7 @@ use super::super::config::Val;
 use super::super::poseidon_air::{
     POSEIDON24_COLUMNS, Poseidon24Air, Poseidon24Cols, WIDTH24, output24, poseidon24_air, poseidon24_trace,
 };
+use super::runs::Run;
 use super::{DEPTH, LEAF_BUS, LEVEL_BUS, ROOT_BUS, SignerWitness, append_columns};
 
 const SID: usize = POSEIDON24_COLUMNS;
@@ -68,31 +69,14 @@ impl<AB: InteractionBuilder<F = Val>> Air<AB> for MerkleTable {
         let local: &Poseidon24Cols<AB::Var> = row[..POSEIDON24_COLUMNS].borrow();
         let after: &Poseidon24Cols<AB::Var> = next[..POSEIDON24_COLUMNS].borrow();
         let out = output24(local);
-        let one = AB::Expr::ONE;
         let col = |c: usize| -> AB::Expr { row[c].into() };
-        let carry = col(ACTIVE) - col(LAST);
-
-        for c in [ACTIVE, FIRST, LAST, BIT] {
-            builder.assert_bool(row[c]);
-        }
-        for c in [FIRST, LAST] {
-            builder.assert_zero(col(c) * (one.clone() - col(ACTIVE)));
-        }
-        builder.assert_zero(col(FIRST) * col(LEVEL));
-        builder.assert_zero(col(LAST) * (col(LEVEL) - Val::from_usize(DEPTH - 1)));
+        let run = Run { active: ACTIVE, first: FIRST, last: LAST, sid: SID, counter: LEVEL };
+        let carry = run.eval(builder, Some(0), DEPTH - 1);
+        builder.assert_bool(row[BIT]);
         builder.assert_zero(local.inputs[23]);
-        builder.when_first_row().assert_eq(row[ACTIVE], row[FIRST]);
-        builder.when_last_row().assert_zero(carry.clone());
 
         let hash = |i: usize| -> AB::Expr { out[i].into() + local.inputs[i].into() };
-        let next_active: AB::Expr = next[ACTIVE].into();
-        let next_first: AB::Expr = next[FIRST].into();
         let mut t = builder.when_transition();
-        t.assert_zero(carry.clone() * (one.clone() - next_active.clone()));
-        t.assert_zero(carry.clone() * next_first.clone());
-        t.assert_zero((next_active - next_first) * (one.clone() - carry.clone()));
-        t.assert_zero(carry.clone() * (next[SID].into() - col(SID)));
-        t.assert_zero(carry.clone() * (next[LEVEL].into() - col(LEVEL) - one.clone()));
         for i in 0..5 {
             t.assert_zero(carry.clone() * (after.inputs[i].into() - local.inputs[i].into()));
         }

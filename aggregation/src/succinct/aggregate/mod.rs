@@ -52,6 +52,7 @@ mod chain_table;
 mod key_table;
 mod merkle_table;
 mod proof;
+mod runs;
 mod sig_table;
 mod sponge_table;
 mod statement;

@@ -29,6 +29,7 @@ use super::super::poseidon_air::{
     POSEIDON24_COLUMNS, Poseidon24Air, Poseidon24Cols, WIDTH24, output24, poseidon24_air, poseidon24_trace,
 };
 use super::super::sponge_air::{CAPACITY, RATE, initial_capacity};
+use super::runs::Run;
 use super::{CHAINS, LEAF_BUS, LEAF_INPUT_BUS, SignerWitness, append_columns};
 
 /// Elements absorbed per leaf.
@@ -86,35 +87,16 @@ impl<AB: InteractionBuilder<F = Val>> Air<AB> for SpongeTable {
         let local: &Poseidon24Cols<AB::Var> = row[..POSEIDON24_COLUMNS].borrow();
         let after: &Poseidon24Cols<AB::Var> = next[..POSEIDON24_COLUMNS].borrow();
         let out = output24(local);
-        let one = AB::Expr::ONE;
         let col = |c: usize| -> AB::Expr { row[c].into() };
-        let carry = col(ACTIVE) - col(LAST);
-
-        for c in [ACTIVE, FIRST, LAST] {
-            builder.assert_bool(row[c]);
-        }
-        for c in [FIRST, LAST] {
-            builder.assert_zero(col(c) * (one.clone() - col(ACTIVE)));
-        }
-        builder.assert_zero(col(FIRST) * col(ROW));
-        builder.assert_zero(col(LAST) * (col(ROW) - Val::from_usize(ABSORPTIONS - 1)));
+        let run = Run { active: ACTIVE, first: FIRST, last: LAST, sid: SID, counter: ROW };
+        let carry = run.eval(builder, Some(0), ABSORPTIONS - 1);
         for i in 0..CAPACITY {
             builder.assert_zero(col(FIRST) * (local.inputs[i].into() - self.initial[i]));
         }
         for (lane, t) in TWEAK_LANES.into_iter().zip(self.tweak) {
             builder.assert_zero(col(FIRST) * (local.inputs[CAPACITY + lane].into() - t));
         }
-        builder.when_first_row().assert_eq(row[ACTIVE], row[FIRST]);
-        builder.when_last_row().assert_zero(carry.clone());
-
-        let next_active: AB::Expr = next[ACTIVE].into();
-        let next_first: AB::Expr = next[FIRST].into();
         let mut t = builder.when_transition();
-        t.assert_zero(carry.clone() * (one.clone() - next_active.clone()));
-        t.assert_zero(carry.clone() * next_first.clone());
-        t.assert_zero((next_active - next_first) * (one.clone() - carry.clone()));
-        t.assert_zero(carry.clone() * (next[SID].into() - col(SID)));
-        t.assert_zero(carry.clone() * (next[ROW].into() - col(ROW) - one.clone()));
         for i in 0..CAPACITY {
             t.assert_zero(carry.clone() * (after.inputs[i].into() - out[i].into()));
         }
