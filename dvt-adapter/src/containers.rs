@@ -81,8 +81,9 @@ pub struct AggregatedAttestation {
     pub data: AttestationData,
 }
 
-/// Participants and proof bytes (leanSpec `AggregatedSignatureProof`). Here the proof is the encoded
-/// [`ndvt_aggregation::ConcatAggregate`]; a succinct proof plugs in through the same field.
+/// Participants and proof bytes (leanSpec `AggregatedSignatureProof`). The simulator carries the encoded
+/// [`ndvt_aggregation::ConcatAggregate`] here; a succinct aggregate (`ndvt_aggregation::succinct`, feature
+/// `succinct`) has exactly this SSZ layout, so its `to_ssz_bytes` decode here unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TreeHash)]
 pub struct AggregatedSignatureProof {
     /// One bit per registry entry.

@@ -148,6 +148,24 @@ fn decode_round_trip_and_typed_errors() {
     ));
 }
 
+/// The bytes `ndvt_aggregation::succinct::SuccinctAggregate::to_ssz_bytes` gives for three participants with
+/// bit 1 set and proof `[1, 2, 3]` (pinned in `aggregation/tests/succinct_wire.rs`): the succinct aggregate
+/// travels in this container unchanged.
+const SUCCINCT_CONTAINER: [u8; 12] = [8, 0, 0, 0, 9, 0, 0, 0, 0b1010, 1, 2, 3];
+
+#[test]
+fn aggregated_signature_proof_is_the_succinct_aggregate_container() {
+    let mut participants = AggregationBits::with_capacity(3).unwrap();
+    participants.set(1, true).unwrap();
+    let proof =
+        AggregatedSignatureProof { participants, proof_data: VariableList::new(vec![1, 2, 3]).unwrap() };
+    assert_eq!(encode(&proof), SUCCINCT_CONTAINER);
+    assert_eq!(
+        decode::<AggregatedSignatureProof>("AggregatedSignatureProof", &SUCCINCT_CONTAINER).unwrap(),
+        proof
+    );
+}
+
 fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
