@@ -36,6 +36,25 @@ pub const MAX_PROOF_BYTES: usize = 1 << 20;
 const FIXED: usize = 8;
 
 /// Participation and proof: one succinct aggregate for one (epoch, message).
+///
+/// ```
+/// use ndvt_aggregation::succinct::SuccinctAggregate;
+/// use ndvt_aggregation::succinct::fixture::single_epoch_signature;
+/// use ndvt_aggregation::{ConcatAggregate, Participant};
+///
+/// // A registry of one single-key validator, who signed `msg` at epoch 40.
+/// let msg = [1u8; 32];
+/// let (pk, sig) = single_epoch_signature(3, 40, &msg);
+/// let registry = vec![Participant::Single(pk)];
+/// let mut reference = ConcatAggregate::new(40, msg, 1);
+/// reference.add_single(0, sig)?;
+///
+/// let aggregate = SuccinctAggregate::prove(&reference, &registry)?;
+/// let bytes = aggregate.to_ssz_bytes(); // leanSpec's `AggregatedSignatureProof`
+/// SuccinctAggregate::from_ssz_bytes(&bytes, 4096)?.verify(&registry, 40, &msg)?;
+/// assert!(aggregate.verify(&registry, 41, &msg).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct SuccinctAggregate {
     participation: BitList,
