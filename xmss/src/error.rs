@@ -111,6 +111,13 @@ pub enum KeyError {
         /// End of the activation range.
         end: u64,
     },
+    /// The bottom tree computed for the next window does not hash to the key's own top-tree node: the key
+    /// material (PRF key, parameter or top tree) is corrupted, and the window does not move.
+    #[error("bottom tree {index} does not match the key's top tree: the secret key is corrupted")]
+    InconsistentTree {
+        /// Index of the bottom tree that does not match.
+        index: u64,
+    },
 }
 
 /// Why the low-level key refused to sign.

@@ -111,8 +111,8 @@ impl<I: Instance> SecretKey<I> {
     /// Moves the prepared window forward by one bottom tree (computes and installs it).
     pub fn advance(&mut self) -> Result<(), KeyError> {
         let next = self.prepare_next()?;
-        let end = self.activation().end;
-        self.install_next(next).map_err(|_| KeyError::ActivationExhausted { end })
+        let index = next.index;
+        self.install_next(next).map_err(|_| KeyError::InconsistentTree { index })
     }
 
     fn top_node(&self, bottom_index: u64) -> Option<Digest> {
@@ -196,4 +196,24 @@ pub(crate) fn bottom_tree<I: Instance>(
 ) -> SubTree {
     let c = I::LEAVES_PER_BOTTOM_TREE;
     SubTree::bottom(parameter, I::LOG_LIFETIME, index, leaves::<I>(prf_key, parameter, index * c, c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::TestInstance;
+
+    /// A key whose top tree no longer matches its bottom trees says so, rather than claiming exhaustion,
+    /// and stays where it was.
+    #[test]
+    fn advance_on_a_corrupted_top_tree_names_the_tree() {
+        let (mut sk, _) = SecretKey::<TestInstance>::from_seed(&[4; 32], 0, 128).expect("keygen");
+        let index = sk.left_index + 2;
+        let layer = &mut sk.top.layers[0];
+        let at = usize::try_from(index - layer.start).expect("small index");
+        layer.nodes[at][0] += <crate::field::F as p3_field::PrimeCharacteristicRing>::ONE;
+        let window = sk.prepared();
+        assert_eq!(sk.advance(), Err(KeyError::InconsistentTree { index }));
+        assert_eq!(sk.prepared(), window);
+    }
 }

@@ -238,7 +238,7 @@ impl<I: ByteInstance> ByteSecretKey<I> {
         let index = self.left_index + 2;
         let next = bottom_tree::<I>(&self.prf_key, &self.parameter, index);
         if next.root() != self.top.lowest(index) {
-            return Err(KeyError::ActivationExhausted { end });
+            return Err(KeyError::InconsistentTree { index });
         }
         self.left = core::mem::replace(&mut self.right, next);
         self.left_index += 1;
@@ -344,5 +344,18 @@ mod tests {
         let (sk, _) = ByteSecretKey::<Blake3Test>::from_seed(&[1; 32], 0, 32).unwrap();
         let text = format!("{sk:?}");
         assert!(text.contains("blake3-test") && !text.contains("prf_key"));
+    }
+
+    /// A key whose top tree no longer matches its bottom trees says so, rather than claiming exhaustion.
+    #[test]
+    fn advance_on_a_corrupted_top_tree_names_the_tree() {
+        let (mut sk, _) = ByteSecretKey::<Blake3Test>::from_seed(&[4; 32], 0, 64).unwrap();
+        let index = sk.left_index + 2;
+        let layer = &mut sk.top.layers[0];
+        let at = usize::try_from(index - layer.start).unwrap();
+        layer.nodes[at][0] ^= 1;
+        let window = sk.prepared();
+        assert_eq!(sk.advance(), Err(KeyError::InconsistentTree { index }));
+        assert_eq!(sk.prepared(), window);
     }
 }
