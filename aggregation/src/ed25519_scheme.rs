@@ -49,6 +49,11 @@ impl Scheme for Ed25519 {
         if key.to_edwards().compress().to_bytes() != *bytes {
             return Err(SignatureError::new());
         }
+        // A small-order point can never carry a strictly verified signature: as a member key it would only
+        // look like a signer, and silently cost its group liveness. Refuse it at the edge.
+        if key.is_weak() {
+            return Err(SignatureError::new());
+        }
         Ok(key)
     }
 

@@ -354,3 +354,18 @@ fn ed25519_member_key_must_be_canonical() {
     key[3..35].copy_from_slice(&non_canonical);
     assert!(matches!(GroupKey::<Ed25519>::from_bytes(&key, ThresholdPolicy::Strict), Err(K::Decode(_))));
 }
+
+/// A small-order Ed25519 point (here the identity, y = 1, which is canonical) can never carry a strictly
+/// verified signature, so as a member key it would silently cost its group liveness: decoding refuses it.
+#[test]
+fn ed25519_member_key_must_not_be_weak() {
+    let w = world::<Ed25519>(41);
+    let mut identity = [0u8; 32];
+    identity[0] = 1;
+    let point = ed25519_dalek::VerifyingKey::from_bytes(&identity).unwrap();
+    assert!(point.is_weak() && point.to_bytes() == identity, "the identity decodes canonically and is weak");
+    assert!(<Ed25519 as Scheme>::public_key_from_bytes(&identity).is_err());
+    let mut key = w.group.to_bytes();
+    key[3..35].copy_from_slice(&identity);
+    assert!(matches!(GroupKey::<Ed25519>::from_bytes(&key, ThresholdPolicy::Strict), Err(K::Decode(_))));
+}
