@@ -13,17 +13,16 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use ndvt_aggregation::succinct::fixture::single_epoch_signature;
+use ndvt_aggregation::succinct::fixture::{self, AggregateShape};
 use ndvt_aggregation::succinct::{
     AggregateProof, AggregateStatement, ChainWalkProof, Contribution, LeafInput, MerkleOpening,
-    MerklePathProof, MessageInput, Participant, StarkProof, WalkStart, prove_aggregate, prove_chain_walks,
-    prove_leaves, prove_merkle_paths, prove_message_hashes, verify_aggregate, verify_chain_walks,
-    verify_leaves, verify_merkle_paths, verify_message_hashes,
+    MerklePathProof, MessageInput, StarkProof, WalkStart, prove_aggregate, prove_chain_walks, prove_leaves,
+    prove_merkle_paths, prove_message_hashes, verify_aggregate, verify_chain_walks, verify_leaves,
+    verify_merkle_paths, verify_message_hashes,
 };
 use ndvt_xmss::primitives::codeword;
 use ndvt_xmss::{Devnet4, F, Parameter};
 use p3_field::PrimeCharacteristicRing;
-use rayon::prelude::*;
 
 /// 46 start positions summing to 200 (a Devnet 4 codeword), so the walks total 46·7 − 200 = 122 steps.
 fn signature_walks() -> Vec<WalkStart> {
@@ -158,38 +157,9 @@ fn full() -> bool {
     std::env::var_os("NDVT_BENCH_FULL").is_some_and(|v| !v.is_empty() && v != "0")
 }
 
-/// `n` signatures on single-epoch Devnet 4 keys: n/8 groups of 8-of-11 (the first eight members sign) and
-/// n mod 8 single-key validators.
+/// `n` signatures on single-epoch Devnet 4 keys: n/8 groups of 8-of-11 and n mod 8 single-key validators.
 fn aggregate_fixture(n: usize) -> (AggregateStatement, Vec<Contribution>) {
-    const EPOCH: u32 = 1_234_567;
-    const MESSAGE: [u8; 32] = [0x5a; 32];
-    let (groups, singles) = (n / 8, n % 8);
-    let pairs: Vec<_> = (0..(groups * 11 + singles) as u64)
-        .into_par_iter()
-        .map(|seed| single_epoch_signature(seed, EPOCH, &MESSAGE))
-        .collect();
-    let (grouped, lone) = pairs.split_at(groups * 11);
-    let mut participants = Vec::new();
-    let mut contributions = Vec::new();
-    for (q, roster) in grouped.chunks_exact(11).enumerate() {
-        for (j, (_, signature)) in roster.iter().enumerate().take(8) {
-            contributions.push(Contribution {
-                participant: q,
-                member: j as u8,
-                signature: signature.clone(),
-            });
-        }
-        participants.push(Participant::group(8, roster.iter().map(|(pk, _)| *pk).collect()).unwrap());
-    }
-    for (pk, signature) in lone {
-        contributions.push(Contribution {
-            participant: participants.len(),
-            member: 0,
-            signature: signature.clone(),
-        });
-        participants.push(Participant::single(*pk));
-    }
-    (AggregateStatement { message: MESSAGE, epoch: EPOCH, participants }, contributions)
+    fixture::aggregate(AggregateShape::for_signatures(n, 8, 11), 1_234_567, &[0x5a; 32]).unwrap()
 }
 
 fn aggregate(c: &mut Criterion) {

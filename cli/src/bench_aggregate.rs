@@ -4,12 +4,8 @@ use std::time::Instant;
 
 use clap::Args;
 use ndvt_aggregation::succinct::aggregate::MAX_MEMBERS;
-use ndvt_aggregation::succinct::fixture::single_epoch_signature;
-use ndvt_aggregation::succinct::{
-    AggregateProof, AggregateStatement, Contribution, MAX_SIGNATURES, Participant, SuccinctError,
-    prove_aggregate, verify_aggregate,
-};
-use rayon::prelude::*;
+use ndvt_aggregation::succinct::fixture::{AggregateShape, aggregate};
+use ndvt_aggregation::succinct::{AggregateProof, MAX_SIGNATURES, prove_aggregate, verify_aggregate};
 
 use crate::Failure;
 
@@ -34,60 +30,6 @@ pub struct AggregateArgs {
 const AGGREGATE_MESSAGE: [u8; 32] = [0x5a; 32];
 const AGGREGATE_EPOCH: u32 = 1_234_567;
 
-/// How N signatures are spread over participants: as many M-of-K groups as fit, the rest single keys.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Shape {
-    groups: usize,
-    threshold: u8,
-    members: u8,
-    singles: usize,
-}
-
-impl Shape {
-    fn new(signatures: usize, threshold: u8, members: u8) -> Self {
-        let m = usize::from(threshold.max(1));
-        Shape { groups: signatures / m, threshold, members, singles: signatures % m }
-    }
-
-    fn keys(&self) -> usize {
-        self.groups * usize::from(self.members) + self.singles
-    }
-}
-
-/// The statement of `shape` on fresh single-epoch keys, and exactly its threshold of signatures per
-/// participant. Signers rotate with the group index, so the proof sees varied member subsets.
-fn aggregate_fixture(shape: Shape) -> Result<(AggregateStatement, Vec<Contribution>), SuccinctError> {
-    let pairs: Vec<_> = (0..shape.keys() as u64)
-        .into_par_iter()
-        .map(|seed| single_epoch_signature(seed, AGGREGATE_EPOCH, &AGGREGATE_MESSAGE))
-        .collect();
-    let (k, m) = (usize::from(shape.members), usize::from(shape.threshold));
-    let mut participants = Vec::with_capacity(shape.groups + shape.singles);
-    let mut contributions = Vec::with_capacity(shape.groups * m + shape.singles);
-    let (grouped, singles) = pairs.split_at(shape.groups * k);
-    for (q, roster) in grouped.chunks_exact(k).enumerate() {
-        for i in 0..m {
-            let j = (q + i) % k;
-            contributions.push(Contribution {
-                participant: q,
-                member: j as u8,
-                signature: roster[j].1.clone(),
-            });
-        }
-        participants.push(Participant::group(shape.threshold, roster.iter().map(|(pk, _)| *pk).collect())?);
-    }
-    for (pk, signature) in singles {
-        contributions.push(Contribution {
-            participant: participants.len(),
-            member: 0,
-            signature: signature.clone(),
-        });
-        participants.push(Participant::single(*pk));
-    }
-    let statement = AggregateStatement { message: AGGREGATE_MESSAGE, epoch: AGGREGATE_EPOCH, participants };
-    Ok((statement, contributions))
-}
-
 /// The process's peak resident set (`VmHWM`), in bytes; `None` where `/proc` does not report it.
 fn peak_rss_bytes() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -98,7 +40,7 @@ fn peak_rss_bytes() -> Option<u64> {
 
 struct AggregateReport {
     signatures: usize,
-    shape: Shape,
+    shape: AggregateShape,
     keygen_seconds: f64,
     prove_seconds: f64,
     verify_ms: f64,
@@ -177,11 +119,11 @@ pub(crate) fn run_aggregate(args: &AggregateArgs) -> Result<(), Failure> {
         )));
     }
     let signatures = args.signatures as usize;
-    let shape = Shape::new(signatures, args.threshold, args.members);
+    let shape = AggregateShape::for_signatures(signatures, args.threshold, args.members);
     eprintln!("making {} single-epoch Devnet 4 keys and signatures …", shape.keys());
     let t = Instant::now();
-    let (statement, contributions) =
-        aggregate_fixture(shape).map_err(|e| Failure::invalid(format!("aggregate statement: {e}")))?;
+    let (statement, contributions) = aggregate(shape, AGGREGATE_EPOCH, &AGGREGATE_MESSAGE)
+        .map_err(|e| Failure::invalid(format!("aggregate statement: {e}")))?;
     let keygen_seconds = t.elapsed().as_secs_f64();
     debug_assert_eq!(statement.signatures(), signatures);
     eprintln!("proving {signatures} signatures …");
@@ -215,25 +157,6 @@ pub(crate) fn run_aggregate(args: &AggregateArgs) -> Result<(), Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn aggregate_shape_fills_groups_then_singles() {
-        assert_eq!(Shape::new(128, 8, 11), Shape { groups: 16, threshold: 8, members: 11, singles: 0 });
-        assert_eq!(Shape::new(1, 8, 11), Shape { groups: 0, threshold: 8, members: 11, singles: 1 });
-        let odd = Shape::new(1_027, 8, 11);
-        assert_eq!((odd.groups, odd.singles, odd.keys()), (128, 3, 128 * 11 + 3));
-    }
-
-    #[test]
-    fn aggregate_fixture_carries_exactly_the_thresholds() {
-        let (statement, contributions) = aggregate_fixture(Shape::new(7, 3, 4)).unwrap();
-        assert_eq!((statement.participants.len(), statement.signatures(), contributions.len()), (3, 7, 7));
-        // Group 1 rotates its signers: members 1, 2 and 3, not 0.
-        let members: Vec<u8> =
-            contributions.iter().filter(|c| c.participant == 1).map(|c| c.member).collect();
-        assert_eq!(members, [1, 2, 3]);
-        assert_eq!(statement.participants[2].members().len(), 1);
-    }
 
     #[test]
     fn peak_rss_is_read_from_proc() {

@@ -10,8 +10,12 @@
 use ndvt_xmss::primitives::{codeword, compress, leaf, poseidon24, tree_tweak, walk};
 use ndvt_xmss::{Devnet4, Digest, F, Instance, Parameter, PublicKey, Rho, Signature};
 use p3_field::PrimeCharacteristicRing;
+use rayon::prelude::*;
 use sha3::Shake128;
 use sha3::digest::{ExtendableOutput, Update, XofReader};
+
+use super::aggregate::{AggregateStatement, Contribution, Participant};
+use super::error::SuccinctError;
 
 /// Deterministic field elements from a seed and a label (below p by rejection).
 struct Stream(sha3::Shake128Reader);
@@ -115,9 +119,96 @@ pub fn single_epoch_signature(
     pair
 }
 
+/// The shape of a fixture aggregate: `groups` groups of `threshold`-of-`members`, then `singles`
+/// single-key validators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AggregateShape {
+    /// Groups.
+    pub groups: usize,
+    /// Each group's threshold `m`.
+    pub threshold: u8,
+    /// Each group's member count `n`.
+    pub members: u8,
+    /// Single-key validators after the groups.
+    pub singles: usize,
+}
+
+impl AggregateShape {
+    /// `signatures` signatures as whole groups of `threshold`-of-`members`, the remainder as single
+    /// validators.
+    pub fn for_signatures(signatures: usize, threshold: u8, members: u8) -> Self {
+        let m = usize::from(threshold.max(1));
+        AggregateShape { groups: signatures / m, threshold, members, singles: signatures % m }
+    }
+
+    /// Keys the shape needs.
+    pub fn keys(&self) -> usize {
+        self.groups * usize::from(self.members) + self.singles
+    }
+}
+
+/// A statement of `shape` over fresh single-epoch keys that signed `message` at `epoch`, and exactly the
+/// contributions it counts: group `q`'s signers are members `q, q + 1, …` (mod `n`), so the groups do not
+/// all use their first members. Keys are made in parallel.
+pub fn aggregate(
+    shape: AggregateShape,
+    epoch: u32,
+    message: &[u8; 32],
+) -> Result<(AggregateStatement, Vec<Contribution>), SuccinctError> {
+    let pairs: Vec<_> = (0..shape.keys() as u64)
+        .into_par_iter()
+        .map(|seed| single_epoch_signature(seed, epoch, message))
+        .collect();
+    let (n, m) = (usize::from(shape.members), usize::from(shape.threshold));
+    let mut participants = Vec::with_capacity(shape.groups + shape.singles);
+    let mut contributions = Vec::with_capacity(shape.groups * m + shape.singles);
+    let (grouped, singles) = pairs.split_at(shape.groups * n);
+    for (q, roster) in grouped.chunks_exact(n.max(1)).enumerate() {
+        for i in 0..m {
+            let j = (q + i) % n;
+            contributions.push(Contribution {
+                participant: q,
+                member: j as u8,
+                signature: roster[j].1.clone(),
+            });
+        }
+        participants.push(Participant::group(shape.threshold, roster.iter().map(|(pk, _)| *pk).collect())?);
+    }
+    for (pk, signature) in singles {
+        contributions.push(Contribution {
+            participant: participants.len(),
+            member: 0,
+            signature: signature.clone(),
+        });
+        participants.push(Participant::single(*pk));
+    }
+    Ok((AggregateStatement { message: *message, epoch, participants }, contributions))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn aggregate_shape_fills_groups_then_singles() {
+        let shape = |g, m, n, s| AggregateShape { groups: g, threshold: m, members: n, singles: s };
+        assert_eq!(AggregateShape::for_signatures(128, 8, 11), shape(16, 8, 11, 0));
+        assert_eq!(AggregateShape::for_signatures(1, 8, 11), shape(0, 8, 11, 1));
+        let odd = AggregateShape::for_signatures(1_027, 8, 11);
+        assert_eq!((odd.groups, odd.singles, odd.keys()), (128, 3, 128 * 11 + 3));
+    }
+
+    #[test]
+    fn aggregate_carries_exactly_the_thresholds() {
+        let (statement, contributions) =
+            aggregate(AggregateShape::for_signatures(7, 3, 4), 5, &[1; 32]).unwrap();
+        assert_eq!((statement.participants.len(), statement.signatures(), contributions.len()), (3, 7, 7));
+        // Group 1 rotates its signers: members 1, 2 and 3, not 0.
+        let members: Vec<u8> =
+            contributions.iter().filter(|c| c.participant == 1).map(|c| c.member).collect();
+        assert_eq!(members, [1, 2, 3]);
+        assert_eq!(statement.participants[2].members().len(), 1);
+    }
 
     #[test]
     fn fixtures_verify_only_where_they_were_made() {
