@@ -30,7 +30,6 @@ use p3_air::{Air, AirBuilder, BaseAir, WindowAccess};
 use p3_field::{PrimeCharacteristicRing, PrimeField32};
 use p3_lookup::{Count, InteractionBuilder, LookupBus, PermutationCheckBus};
 use p3_matrix::dense::RowMajorMatrix;
-use p3_uni_stark::SubAirBuilder;
 use rayon::prelude::*;
 
 use super::super::config::Val;
@@ -41,6 +40,7 @@ use super::runs::Run;
 use super::tweak_table::chain_row;
 use super::{
     CHAIN_TWEAK_BUS, CHAINS, DIGIT_BUS, LEAF_INPUT_BUS, SignerWitness, TARGET_SUM, TOP, append_columns,
+    eval_permutation,
 };
 
 /// Chain steps per signature (fixed by the target sum).
@@ -83,10 +83,7 @@ impl BaseAir<Val> for ChainTable {
 
 impl<AB: InteractionBuilder<F = Val>> Air<AB> for ChainTable {
     fn eval(&self, builder: &mut AB) {
-        {
-            let mut sub = SubAirBuilder::<AB, Poseidon16Air, AB::Var>::new(builder, 0..POSEIDON16_COLUMNS);
-            self.poseidon.eval(&mut sub);
-        }
+        eval_permutation(builder, &self.poseidon, POSEIDON16_COLUMNS);
         let main = builder.main();
         let (row, next) = (main.current_slice(), main.next_slice());
         let local: &Poseidon16Cols<AB::Var> = row[..POSEIDON16_COLUMNS].borrow();

@@ -16,7 +16,6 @@ use p3_air::{Air, AirBuilder, BaseAir, WindowAccess};
 use p3_field::PrimeCharacteristicRing;
 use p3_lookup::{Count, InteractionBuilder, LookupBus, PermutationCheckBus};
 use p3_matrix::dense::RowMajorMatrix;
-use p3_uni_stark::SubAirBuilder;
 use rayon::prelude::*;
 
 use super::super::config::Val;
@@ -24,7 +23,7 @@ use super::super::poseidon_air::{
     POSEIDON24_COLUMNS, Poseidon24Air, Poseidon24Cols, WIDTH24, output24, poseidon24_air, poseidon24_trace,
 };
 use super::runs::Run;
-use super::{DEPTH, LEAF_BUS, LEVEL_BUS, ROOT_BUS, SignerWitness, append_columns};
+use super::{DEPTH, LEAF_BUS, LEVEL_BUS, ROOT_BUS, SignerWitness, append_columns, eval_permutation};
 
 const SID: usize = POSEIDON24_COLUMNS;
 const ACTIVE: usize = SID + 1;
@@ -60,10 +59,7 @@ impl BaseAir<Val> for MerkleTable {
 
 impl<AB: InteractionBuilder<F = Val>> Air<AB> for MerkleTable {
     fn eval(&self, builder: &mut AB) {
-        {
-            let mut sub = SubAirBuilder::<AB, Poseidon24Air, AB::Var>::new(builder, 0..POSEIDON24_COLUMNS);
-            self.poseidon.eval(&mut sub);
-        }
+        eval_permutation(builder, &self.poseidon, POSEIDON24_COLUMNS);
         let main = builder.main();
         let (row, next) = (main.current_slice(), main.next_slice());
         let local: &Poseidon24Cols<AB::Var> = row[..POSEIDON24_COLUMNS].borrow();
@@ -110,6 +106,8 @@ pub(crate) fn merkle_trace(
     epoch: u32,
 ) -> RowMajorMatrix<Val> {
     let height = height.max((DEPTH * signers.len()).next_power_of_two());
+    let tweaks: Vec<[Val; 2]> =
+        (0..DEPTH).map(|l| tree_tweak(l as u8 + 1, (u64::from(epoch) >> (l + 1)) as u32)).collect();
     let per_signer: Vec<Vec<[Val; WIDTH24]>> = signers
         .par_iter()
         .zip(leaves)
@@ -120,7 +118,7 @@ pub(crate) fn merkle_trace(
                 let (left, right) = if (epoch >> l) & 1 == 0 { (node, *sibling) } else { (*sibling, node) };
                 let mut row = [Val::ZERO; WIDTH24];
                 row[..5].copy_from_slice(&w.parameter);
-                row[5..7].copy_from_slice(&tree_tweak(l as u8 + 1, (u64::from(epoch) >> (l + 1)) as u32));
+                row[5..7].copy_from_slice(&tweaks[l]);
                 row[7..15].copy_from_slice(&left);
                 row[15..23].copy_from_slice(&right);
                 node = compress(poseidon24(), row);

@@ -92,6 +92,16 @@ pub(crate) const CHAIN_TWEAK_BUS: &str = "ndvt/aggregate/chain-tweaks";
 /// `(level, bit, tweak)`: Merkle rows look up the tweak table.
 pub(crate) const LEVEL_BUS: &str = "ndvt/aggregate/levels";
 
+/// Evaluates a table's permutation AIR (Poseidon1 width 16 or 24) on the table's leading `width` columns.
+pub(crate) fn eval_permutation<AB, A>(builder: &mut AB, air: &A, width: usize)
+where
+    AB: p3_air::AirBuilder,
+    A: p3_air::BaseAir<AB::F> + for<'a> p3_air::Air<p3_uni_stark::SubAirBuilder<'a, AB, A, AB::Var>>,
+{
+    let mut sub = p3_uni_stark::SubAirBuilder::<AB, A, AB::Var>::new(builder, 0..width);
+    air.eval(&mut sub);
+}
+
 /// A table's trace: each permutation row of `perms`, followed by the columns `extra(row, out)` writes
 /// (`columns` in all). Rows are filled in parallel.
 pub(crate) fn append_columns(

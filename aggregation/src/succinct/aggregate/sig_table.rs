@@ -25,14 +25,15 @@ use p3_air::{Air, AirBuilder, BaseAir, WindowAccess};
 use p3_field::PrimeCharacteristicRing;
 use p3_lookup::{Count, InteractionBuilder, LookupBus, PermutationCheckBus};
 use p3_matrix::dense::RowMajorMatrix;
-use p3_uni_stark::SubAirBuilder;
 
 use super::super::config::Val;
 use super::super::message_air::{DECOMPOSITION_COLUMNS, ELEMENTS, decomposition_row, eval_decomposition};
 use super::super::poseidon_air::{
     POSEIDON24_COLUMNS, Poseidon24Air, Poseidon24Cols, WIDTH24, output24, poseidon24_air, poseidon24_trace,
 };
-use super::{CHAINS, DIGIT_BUS, KEY_BUS, LEAF_INPUT_BUS, ROOT_BUS, SignerWitness, TARGET_SUM};
+use super::{
+    CHAINS, DIGIT_BUS, KEY_BUS, LEAF_INPUT_BUS, ROOT_BUS, SignerWitness, TARGET_SUM, eval_permutation,
+};
 
 const DECOMPOSITION: usize = POSEIDON24_COLUMNS;
 const SID: usize = DECOMPOSITION + DECOMPOSITION_COLUMNS;
@@ -92,10 +93,7 @@ fn bits<E: PrimeCharacteristicRing, V: Copy + Into<E>>(cols: &[V]) -> E {
 
 impl<AB: InteractionBuilder<F = Val>> Air<AB> for SigTable {
     fn eval(&self, builder: &mut AB) {
-        {
-            let mut sub = SubAirBuilder::<AB, Poseidon24Air, AB::Var>::new(builder, 0..POSEIDON24_COLUMNS);
-            self.poseidon.eval(&mut sub);
-        }
+        eval_permutation(builder, &self.poseidon, POSEIDON24_COLUMNS);
         let main = builder.main();
         let (row, next) = (main.current_slice(), main.next_slice());
         let local: &Poseidon24Cols<AB::Var> = row[..POSEIDON24_COLUMNS].borrow();

@@ -21,7 +21,6 @@ use p3_field::PrimeCharacteristicRing;
 use p3_lookup::{Count, InteractionBuilder, PermutationCheckBus};
 use p3_matrix::dense::RowMajorMatrix;
 use p3_symmetric::Permutation;
-use p3_uni_stark::SubAirBuilder;
 use rayon::prelude::*;
 
 use super::super::config::Val;
@@ -30,7 +29,7 @@ use super::super::poseidon_air::{
 };
 use super::super::sponge_air::{CAPACITY, RATE, initial_capacity};
 use super::runs::Run;
-use super::{CHAINS, LEAF_BUS, LEAF_INPUT_BUS, SignerWitness, append_columns};
+use super::{CHAINS, LEAF_BUS, LEAF_INPUT_BUS, SignerWitness, append_columns, eval_permutation};
 
 /// Elements absorbed per leaf.
 const ABSORBED: usize = 7 + 8 * CHAINS;
@@ -78,10 +77,7 @@ impl BaseAir<Val> for SpongeTable {
 
 impl<AB: InteractionBuilder<F = Val>> Air<AB> for SpongeTable {
     fn eval(&self, builder: &mut AB) {
-        {
-            let mut sub = SubAirBuilder::<AB, Poseidon24Air, AB::Var>::new(builder, 0..POSEIDON24_COLUMNS);
-            self.poseidon.eval(&mut sub);
-        }
+        eval_permutation(builder, &self.poseidon, POSEIDON24_COLUMNS);
         let main = builder.main();
         let (row, next) = (main.current_slice(), main.next_slice());
         let local: &Poseidon24Cols<AB::Var> = row[..POSEIDON24_COLUMNS].borrow();
