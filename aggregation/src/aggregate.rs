@@ -115,12 +115,12 @@ impl<S: Scheme> ConcatAggregate<S> {
     /// order and, within a group, in member order.
     pub fn shares(&self) -> impl Iterator<Item = (usize, u8, &S::Signature)> + '_ {
         self.parts.iter().flat_map(|(&i, part)| {
-            let members: Vec<u8> = if part.members == 0 {
-                vec![0]
-            } else {
-                (0..16u8).filter(|&j| part.members >> j & 1 == 1).collect()
-            };
-            members.into_iter().zip(&part.signatures).map(move |(j, sig)| (i, j, sig))
+            // A single validator's part has no mask and one signature: member 0.
+            let mask = if part.members == 0 { 1 } else { part.members };
+            (0..16u8)
+                .filter(move |&j| mask >> j & 1 == 1)
+                .zip(&part.signatures)
+                .map(move |(j, sig)| (i, j, sig))
         })
     }
 
