@@ -8,6 +8,7 @@
 // Bench setup fails loudly on broken fixtures; criterion requires public functions without docs.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+use ndvt_xmss::hazmat::RawSign;
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -36,7 +37,7 @@ fn pool<I: Instance>() -> Vec<(PublicKey<I>, Signature<I>)> {
         .into_par_iter()
         .map(|i| {
             let (sk, pk) = SecretKey::<I>::from_seed(&[i as u8 + 1; 32], 0, active).unwrap();
-            (pk, sk.sign(EPOCH, &MESSAGE).unwrap())
+            (pk, sk.sign_raw(EPOCH, &MESSAGE).unwrap())
         })
         .collect()
 }

@@ -38,12 +38,13 @@ pub struct BatchItem<'a, I: Instance> {
 /// Work is split into chunks of one SIMD width of signatures, spread over rayon's pool.
 ///
 /// ```
+/// use ndvt_xmss::hazmat::RawSign;
 /// use ndvt_xmss::{BatchItem, SecretKey, TestInstance, verify_batch};
 ///
 /// let (sk, pk) = SecretKey::<TestInstance>::from_seed(&[7; 32], 0, 256)?;
 /// // The first prepared window of the test instance is epochs 0..32.
 /// let messages: Vec<[u8; 32]> = (0..20u8).map(|i| [i; 32]).collect();
-/// let signatures = (0..20).map(|e| sk.sign(e, &messages[e as usize])).collect::<Result<Vec<_>, _>>()?;
+/// let signatures = (0..20).map(|e| sk.sign_raw(e, &messages[e as usize])).collect::<Result<Vec<_>, _>>()?;
 /// let items: Vec<_> = (0..20)
 ///     .map(|e| BatchItem { public_key: &pk, epoch: e, message: &messages[e as usize], signature: &signatures[e as usize] })
 ///     .collect();

@@ -33,6 +33,15 @@ pub const DIGEST_BYTES: usize = HASH_LEN * FE_BYTES;
 
 /// A hash output: 8 field elements.
 pub type Digest = [F; HASH_LEN];
+
+/// Overwrites secret intermediate values (chain starts, PRF inputs and outputs) before their memory is freed
+/// or reused. `black_box` keeps the compiler from eliding the stores as dead; the crate forbids `unsafe`, so
+/// there are no volatile writes, and unlike `zeroize`'s element-wise volatile loop this stays a vectorized
+/// fill, cheap enough for key generation's inner loop (one call per eight PRF evaluations).
+pub(crate) fn wipe<T: Copy>(values: &mut [T], zero: T) {
+    values.fill(zero);
+    core::hint::black_box(values);
+}
 /// The public parameter of the tweakable hash: 5 field elements.
 pub type Parameter = [F; PARAMETER_LEN];
 /// The signing randomness: 7 field elements.

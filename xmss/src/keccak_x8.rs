@@ -111,6 +111,8 @@ pub(crate) fn shake128_one_block(inputs: [&[u8]; LANES]) -> [[u8; RATE]; LANES] 
     for (i, word) in state.iter_mut().take(RATE / 8).enumerate() {
         *word = core::array::from_fn(|l| u64::from_le_bytes(core::array::from_fn(|j| blocks[l][8 * i + j])));
     }
+    // The inputs carry the PRF key: wipe them before the stack frame is reused.
+    crate::field::wipe(blocks.as_flattened_mut(), 0);
     keccak_f1600(&mut state);
     let mut out = [[0u8; RATE]; LANES];
     for (l, block) in out.iter_mut().enumerate() {
@@ -118,6 +120,7 @@ pub(crate) fn shake128_one_block(inputs: [&[u8]; LANES]) -> [[u8; RATE]; LANES] 
             chunk.copy_from_slice(&state[i][l].to_le_bytes());
         }
     }
+    crate::field::wipe(state.as_flattened_mut(), 0);
     out
 }
 

@@ -67,13 +67,18 @@ fn padding_node(pad_key: &[u8; 32], level: u32, pos: u64) -> Digest {
 impl<I: Instance> SecretKey<I> {
     /// Generates a key pair deterministically from `seed`, active for at least `[start, start + count)`.
     ///
+    /// The same seed always gives the same key, so a key made from a seed that was used before has a history:
+    /// store it with [`crate::DurableSigner::create`] and a first signable epoch above every epoch it may have
+    /// signed, never at its activation start.
+    ///
     /// The range is rounded out to whole bottom trees of `2^(h/2)` epochs, at least two; check
     /// [`SecretKey::activation`] for the result. Cost is one leaf per active epoch.
     ///
     /// ```
+    /// use ndvt_xmss::hazmat::RawSign;
     /// use ndvt_xmss::{SecretKey, TestInstance};
     /// let (sk, pk) = SecretKey::<TestInstance>::from_seed(&[7; 32], 0, 32)?;
-    /// let signature = sk.sign(5, &[0xab; 32])?;
+    /// let signature = sk.sign_raw(5, &[0xab; 32])?;
     /// pk.verify(5, &[0xab; 32], &signature)?;
     /// assert!(pk.verify(6, &[0xab; 32], &signature).is_err());
     /// # Ok::<(), Box<dyn std::error::Error>>(())

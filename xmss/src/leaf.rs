@@ -11,7 +11,7 @@ use p3_symmetric::Permutation;
 use rayon::prelude::*;
 
 use crate::chain::step;
-use crate::field::{Digest, F, HASH_LEN, PARAMETER_LEN, PackedF, Parameter, TWEAK_LEN, base_p_digits};
+use crate::field::{Digest, F, HASH_LEN, PARAMETER_LEN, PackedF, Parameter, TWEAK_LEN, base_p_digits, wipe};
 use crate::instance::Instance;
 use crate::poseidon::{Poseidon24, compress, poseidon24, sponge24};
 use crate::prf::{PRF_KEY_LEN, chain_starts};
@@ -76,8 +76,9 @@ pub fn leaves<I: Instance>(
         let mut ends: Vec<[PackedF; 8]> = Vec::with_capacity(I::DIMENSION);
         for c in 0..I::DIMENSION {
             let items: Vec<(u32, u64)> = epochs.iter().map(|&e| (e, c as u64)).collect();
-            let starts = chain_starts(prf_key, &items);
+            let mut starts = chain_starts(prf_key, &items);
             let mut value: [PackedF; 8] = core::array::from_fn(|i| PackedF::from_fn(|l| starts[l][i]));
+            wipe(&mut starts, [F::ZERO; HASH_LEN]); // secret one-time key material, now held only in `value`
             for pos in 1..I::BASE as u8 {
                 let tweaks: Vec<[F; 2]> = epochs.iter().map(|&e| chain_tweak(e, c as u8, pos)).collect();
                 let tweak: [PackedF; 2] = core::array::from_fn(|t| PackedF::from_fn(|l| tweaks[l][t]));

@@ -9,25 +9,31 @@
 //! [`TestInstance`] (lifetime 2^8, 4 chains, target sum 6).
 //!
 //! ```
-//! use ndvt_xmss::{PublicKey, SecretKey, Signature, TestInstance};
+//! use ndvt_xmss::{DurableSigner, PublicKey, SecretKey, Signature, TestInstance};
 //!
+//! // A key re-derived from a seed is an import: its first signable epoch is explicit (here 0, a new key).
+//! let dir = std::env::temp_dir().join(format!("ndvt-doc-lib-{}", std::process::id()));
+//! # let _ = std::fs::remove_dir_all(&dir);
 //! let (sk, pk) = SecretKey::<TestInstance>::from_seed(&[1; 32], 0, 64)?;
+//! let mut signer = DurableSigner::create(&dir, sk, 0)?;
 //! let message = [0x42; 32];
-//! let signature = sk.sign(17, &message)?;
+//! let signature = signer.sign_at(17, &message)?;
 //! let bytes = signature.to_bytes();
 //! assert_eq!(bytes.len(), 424);
 //!
 //! // Bytes from the network: strict decoding, then verification, each with a typed error.
 //! let pk = PublicKey::<TestInstance>::from_bytes(&pk.to_bytes())?;
 //! pk.verify(17, &message, &Signature::from_bytes(&bytes)?)?;
+//! # drop(signer); std::fs::remove_dir_all(&dir)?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! Other hash back-ends (SHA-3, BLAKE3) and their parameter sets live in [`byte_xmss`]; [`XmssScheme`] is the
 //! one interface over every parameter set of every back-end.
 //!
-//! [`SecretKey::sign`] is the low-level operation and keeps no record of used epochs: a one-time key used
-//! for two different messages can be forged. Production signing goes through a durable signer.
+//! The public API signs only through [`DurableSigner`], which persists a watermark before it releases a
+//! signature. Raw signing, which keeps no record of used epochs (a one-time key used for two different
+//! messages can be forged), and the secret-deriving PRF live in [`hazmat`].
 
 mod batch_verify;
 pub mod byte_xmss;
@@ -36,6 +42,7 @@ mod consistency;
 pub mod durable;
 mod error;
 mod field;
+pub mod hazmat;
 mod instance;
 mod keccak_x8;
 mod keygen;
@@ -54,7 +61,7 @@ mod tweak;
 
 pub use batch_verify::{BatchItem, verify_batch};
 pub use consistency::ConsistencyError;
-pub use durable::{DurableError, DurableSigner};
+pub use durable::{DurableError, DurableSigner, KeyStatus};
 pub use error::{DecodeError, KeyError, SignError, VerifyError};
 pub use field::{Digest, F, P, PackedF, Parameter, Rho};
 pub use instance::{Devnet4, Instance, TestInstance};
@@ -73,6 +80,5 @@ pub mod primitives {
         MessageHasher, codeword, codeword_from_elems, digits_from_elems, encode_message, message_hash_elems,
     };
     pub use crate::poseidon::{Poseidon16, Poseidon24, compress, poseidon16, poseidon24, sponge24};
-    pub use crate::prf::{chain_start, chain_starts, randomness, randomness_batch};
     pub use crate::tweak::{chain_tweak, message_tweak, tree_tweak};
 }

@@ -9,7 +9,7 @@ use sha3::digest::{ExtendableOutput, Update, XofReader};
 
 use zeroize::Zeroize;
 
-use crate::field::{Digest, F, HASH_LEN, RAND_LEN, Rho, from_u128};
+use crate::field::{Digest, F, HASH_LEN, RAND_LEN, Rho, from_u128, wipe};
 use crate::keccak_x8::{LANES, shake128_one_block};
 
 /// Length in bytes of the PRF key.
@@ -56,11 +56,13 @@ fn elems_from_block<const N: usize>(block: &[u8]) -> [F; N] {
 }
 
 /// [`chain_start`] for many (epoch, chain) pairs, eight SHAKE128 evaluations at a time.
+///
+/// The result is secret: callers walk it in place (signing) or wipe it once used (key generation).
 pub fn chain_starts(key: &[u8; PRF_KEY_LEN], items: &[(u32, u64)]) -> Vec<Digest> {
     const LEN: usize = 16 + 1 + PRF_KEY_LEN + 4 + 8;
     let mut out = Vec::with_capacity(items.len());
     for group in items.chunks(LANES) {
-        let inputs: [[u8; LEN]; LANES] = core::array::from_fn(|l| {
+        let mut inputs: [[u8; LEN]; LANES] = core::array::from_fn(|l| {
             let (epoch, index) = group[l.min(group.len() - 1)];
             let mut buf = [0u8; LEN];
             buf[..16].copy_from_slice(&DOMAIN);
@@ -70,8 +72,11 @@ pub fn chain_starts(key: &[u8; PRF_KEY_LEN], items: &[(u32, u64)]) -> Vec<Digest
             buf[53..].copy_from_slice(&index.to_be_bytes());
             buf
         });
-        let blocks = shake128_one_block(core::array::from_fn(|l| &inputs[l][..]));
+        let mut blocks = shake128_one_block(core::array::from_fn(|l| &inputs[l][..]));
         out.extend(blocks[..group.len()].iter().map(|b| elems_from_block::<HASH_LEN>(b)));
+        // The inputs hold the key and the blocks the secret chain starts; only `out` leaves this function.
+        wipe(inputs.as_flattened_mut(), 0);
+        wipe(blocks.as_flattened_mut(), 0);
     }
     out
 }
@@ -94,7 +99,7 @@ pub fn randomness_batch(
     let mut out = Vec::with_capacity(count);
     let mut attempt = first;
     while out.len() < count {
-        let inputs: [[u8; LEN]; LANES] = core::array::from_fn(|l| {
+        let mut inputs: [[u8; LEN]; LANES] = core::array::from_fn(|l| {
             let mut buf = base;
             buf[85..].copy_from_slice(&(attempt + l as u64).to_be_bytes());
             buf
@@ -102,6 +107,7 @@ pub fn randomness_batch(
         let blocks = shake128_one_block(core::array::from_fn(|l| &inputs[l][..]));
         let take = (count - out.len()).min(LANES);
         out.extend(blocks[..take].iter().map(|b| elems_from_block::<RAND_LEN>(b)));
+        wipe(inputs.as_flattened_mut(), 0); // they hold the key
         attempt += LANES as u64;
     }
     base.zeroize();

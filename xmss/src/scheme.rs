@@ -7,11 +7,12 @@
 //! constants from clashing with the parameter-set traits' constants of the same names.
 //!
 //! ```
+//! use ndvt_xmss::hazmat::RawSign;
 //! use ndvt_xmss::{Bytes, Poseidon, TestInstance, XmssScheme, byte_xmss::Blake3Test};
 //!
 //! fn round_trip<S: XmssScheme>() -> bool {
 //!     let Ok((sk, pk)) = S::key_gen(&[3; 32], 0, 8) else { return false };
-//!     let Ok(sig) = S::sign(&sk, 1, &[9; 32]) else { return false };
+//!     let Ok(sig) = sk.sign_raw(1, &[9; 32]) else { return false };
 //!     S::verify(&pk, 1, &[9; 32], &sig).is_ok() && S::signature_bytes(&sig).len() == S::SIGNATURE_BYTES
 //! }
 //! assert!(round_trip::<Poseidon<TestInstance>>() && round_trip::<Bytes<Blake3Test>>());
@@ -22,7 +23,8 @@ use core::ops::Range;
 use core::marker::PhantomData;
 
 use crate::byte_xmss::{ByteInstance, BytePublicKey, ByteSecretKey, ByteSignature, TweakableHash};
-use crate::error::{KeyError, SignError, VerifyError};
+use crate::error::{KeyError, VerifyError};
+use crate::hazmat::RawSign;
 use crate::instance::Instance;
 use crate::public_key::PublicKey;
 use crate::secret_key::SecretKey;
@@ -49,8 +51,8 @@ pub trait XmssScheme: Send + Sync + 'static {
     /// Whether the back-end counts its hash calls ([`crate::byte_xmss::hash_count`]).
     const COUNTS_HASH_CALLS: bool;
 
-    /// The secret key.
-    type SecretKey: Send + Sync;
+    /// The secret key. Raw signing with it lives in [`crate::hazmat::RawSign`].
+    type SecretKey: Send + Sync + RawSign<Signature = Self::Signature>;
     /// The public key.
     type PublicKey: Send + Sync;
     /// The signature.
@@ -66,8 +68,6 @@ pub trait XmssScheme: Send + Sync + 'static {
     fn activation(sk: &Self::SecretKey) -> Range<u64>;
     /// The epochs the key can sign without advancing.
     fn prepared(sk: &Self::SecretKey) -> Range<u64>;
-    /// Signs (low level: no record of used epochs is kept).
-    fn sign(sk: &Self::SecretKey, epoch: u64, message: &[u8; 32]) -> Result<Self::Signature, SignError>;
     /// Verifies.
     fn verify(
         pk: &Self::PublicKey,
@@ -112,9 +112,6 @@ impl<I: Instance> XmssScheme for Poseidon<I> {
     fn prepared(sk: &SecretKey<I>) -> Range<u64> {
         sk.prepared()
     }
-    fn sign(sk: &SecretKey<I>, epoch: u64, message: &[u8; 32]) -> Result<Signature<I>, SignError> {
-        sk.sign(epoch, message)
-    }
     fn verify(
         pk: &PublicKey<I>,
         epoch: u64,
@@ -157,9 +154,6 @@ impl<I: ByteInstance> XmssScheme for Bytes<I> {
     }
     fn prepared(sk: &ByteSecretKey<I>) -> Range<u64> {
         sk.prepared()
-    }
-    fn sign(sk: &ByteSecretKey<I>, epoch: u64, message: &[u8; 32]) -> Result<ByteSignature<I>, SignError> {
-        sk.sign(epoch, message)
     }
     fn verify(
         pk: &BytePublicKey<I>,

@@ -123,8 +123,9 @@ impl<I: Instance> SecretKey<I> {
     /// Signs `message` at `epoch` and checks the result against the key's own public key before returning it.
     ///
     /// This is the low-level operation: it does not remember which epochs were used. Signing two different
-    /// messages at one epoch reveals enough chain values to forge; the durable signer prevents that.
-    pub fn sign(&self, epoch: u64, message: &[u8; 32]) -> Result<Signature<I>, SignError> {
+    /// messages at one epoch reveals enough chain values to forge; the durable signer prevents that. Outside
+    /// the crate it is reachable only as [`crate::hazmat::RawSign`].
+    pub(crate) fn sign(&self, epoch: u64, message: &[u8; 32]) -> Result<Signature<I>, SignError> {
         const { check::<I>() };
         let signature = self.sign_unchecked(epoch, message)?;
         self.public_key().verify(epoch, message, &signature).map_err(SignError::SelfCheck)?;
@@ -151,6 +152,7 @@ impl<I: Instance> SecretKey<I> {
         let found = find_rho::<I>(&self.prf_key, &self.parameter, epoch32, message, &mut x);
         let rho = found.ok_or(SignError::EncodingAttemptsExceeded(I::MAX_TRIES))?;
         let items: Vec<(u32, u64)> = (0..I::DIMENSION as u64).map(|c| (epoch32, c)).collect();
+        // The secret chain starts are walked in place to the signature's public values, overwriting them.
         let mut hashes = chain_starts(&self.prf_key, &items);
         let zero = [0u8; 256];
         walk_all(&self.parameter, epoch32, &mut hashes, &zero[..I::DIMENSION], &x[..I::DIMENSION]);

@@ -23,6 +23,13 @@ const FIXED: usize = PRF_KEY_LEN + PARAMETER_LEN * 4 + 8 + 8 + 4 + 8 + 4 + 4;
 const SUBTREE_FIXED: usize = 20;
 const LAYER_FIXED: usize = 12;
 
+/// The largest encoding of one subtree with `half + 1` layers: full layers, each padded by up to two nodes.
+const fn max_subtree_len(half: u32) -> usize {
+    let layers = half as usize + 1;
+    let nodes = (1usize << (half + 1)) + 2 * layers;
+    SUBTREE_FIXED + layers * (4 + LAYER_FIXED) + 32 * nodes
+}
+
 fn read_u64(bytes: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(core::array::from_fn(|i| bytes[at + i]))
 }
@@ -97,6 +104,10 @@ fn get_layer(bytes: &[u8], what: &'static str) -> Result<Layer, DecodeError> {
 }
 
 impl<I: Instance> SecretKey<I> {
+    /// The largest encoding a key of this instance can have (the whole lifetime active): reads of secret-key
+    /// files are capped at it, so an oversized or endless file is refused without being read.
+    pub const MAX_ENCODED_LEN: usize = FIXED + 3 * max_subtree_len(I::LOG_LIFETIME / 2);
+
     /// SSZ encoding (leanSig layout). The buffer is zeroized when dropped.
     pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
         let len = FIXED + subtree_len(&self.top) + subtree_len(&self.left) + subtree_len(&self.right);

@@ -7,6 +7,7 @@
 
 mod vectors;
 
+use ndvt_xmss::hazmat::RawSign;
 use ndvt_xmss::primitives::codeword;
 use ndvt_xmss::{
     DecodeError, Devnet4, Instance, KeyError, P, PublicKey, Rho, SecretKey, SignError, Signature,
@@ -31,7 +32,7 @@ struct Case<I: Instance> {
 fn test_case() -> Case<T> {
     let (sk, pk) = SecretKey::<T>::from_seed(&[1; 32], 64, 64).unwrap();
     let (epoch, message) = (70, [0x5a; 32]);
-    let sig = sk.sign(epoch, &message).unwrap().to_bytes();
+    let sig = sk.sign_raw(epoch, &message).unwrap().to_bytes();
     assert_eq!(sig.len(), 424);
     pk.verify_bytes(epoch, &message, &sig).unwrap();
     Case { pk, epoch, message, sig }
@@ -497,7 +498,7 @@ fn wrong_public_key() {
     }
     // A signature of another key at the same epoch and message, under our key.
     let (other_sk, _) = SecretKey::<T>::from_seed(&[9; 32], 64, 64).unwrap();
-    let other_sig = other_sk.sign(case.epoch, &case.message).unwrap();
+    let other_sig = other_sk.sign_raw(case.epoch, &case.message).unwrap();
     assert!(is_cryptographic_rejection(&case.pk.verify(case.epoch, &case.message, &other_sig).unwrap_err()));
 
     {
@@ -529,7 +530,7 @@ fn sign_outside_activation() {
     assert_eq!(sk.activation(), 64..128);
     for epoch in [0, 63, 128, 255, 256, u64::MAX] {
         assert_eq!(
-            sk.sign(epoch, &[0; 32]).err(),
+            sk.sign_raw(epoch, &[0; 32]).err(),
             Some(SignError::OutsideActivation { epoch, start: 64, end: 128 }),
             "epoch {epoch}"
         );
@@ -542,7 +543,7 @@ fn sign_not_prepared() {
     assert_eq!(sk.prepared(), 64..96);
     for epoch in [96, 100, 127] {
         assert_eq!(
-            sk.sign(epoch, &[0; 32]).err(),
+            sk.sign_raw(epoch, &[0; 32]).err(),
             Some(SignError::NotPrepared { epoch, start: 64, end: 96 })
         );
     }
@@ -550,11 +551,11 @@ fn sign_not_prepared() {
     assert_eq!(sk.prepared(), 80..112);
     for epoch in [64, 79, 112] {
         assert_eq!(
-            sk.sign(epoch, &[0; 32]).err(),
+            sk.sign_raw(epoch, &[0; 32]).err(),
             Some(SignError::NotPrepared { epoch, start: 80, end: 112 })
         );
     }
-    sk.sign(80, &[0; 32]).unwrap();
+    sk.sign_raw(80, &[0; 32]).unwrap();
 }
 
 #[test]
@@ -569,7 +570,7 @@ fn advance_past_activation_end() {
     assert_eq!(sk.prepare_next().err(), Some(KeyError::ActivationExhausted { end: 128 }));
     // The failed advance left the key unchanged and usable.
     assert_eq!(sk.prepared(), 96..128);
-    sk.sign(127, &[0; 32]).unwrap();
+    sk.sign_raw(127, &[0; 32]).unwrap();
     // A minimal key (two bottom trees) is exhausted from the start.
     let (mut sk, _) = SecretKey::<T>::from_seed(&[1; 32], 0, 1).unwrap();
     assert_eq!(sk.activation(), 0..32);
@@ -1120,7 +1121,7 @@ fn tamper_every_bit_of_a_public_key() {
 #[test]
 fn epoch_signature_epoch_beyond_lifetime() {
     let (sk, _) = SecretKey::<TestInstance>::from_seed(&[3; 32], 0, 64).unwrap();
-    let sig = sk.sign(5, &[1; 32]).unwrap();
+    let sig = sk.sign_raw(5, &[1; 32]).unwrap();
     let mut bytes = ndvt_xmss::EpochSignature { epoch: 5, signature: sig }.to_bytes();
     bytes[..4].copy_from_slice(&256u32.to_le_bytes());
     assert_eq!(

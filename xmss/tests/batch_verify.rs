@@ -5,6 +5,7 @@
 
 mod vectors;
 
+use ndvt_xmss::hazmat::RawSign;
 use ndvt_xmss::{BatchItem, Devnet4, Instance, PublicKey, SecretKey, Signature, TestInstance, verify_batch};
 use proptest::prelude::*;
 
@@ -93,7 +94,7 @@ fn test_fixture() -> &'static Fixture {
                         while !sk.prepared().contains(&e) {
                             sk.advance().unwrap();
                         }
-                        sk.sign(e, &message(k, e)).unwrap()
+                        sk.sign_raw(e, &message(k, e)).unwrap()
                     })
                     .collect();
                 (pk, sigs)

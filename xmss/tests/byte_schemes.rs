@@ -5,6 +5,7 @@
 //! lifetime-2^32 sets generate twelve leaves.
 
 use ndvt_xmss::byte_xmss::*;
+use ndvt_xmss::hazmat::RawSign;
 use ndvt_xmss::{DecodeError, EncodingError, KeyError, SignError, VerifyError};
 
 fn flip(bytes: &[u8], at: usize) -> Vec<u8> {
@@ -23,18 +24,18 @@ fn exercise<I: ByteInstance>() {
     // Round trip through bytes, at the first, a middle and the last active epoch, in both bottom trees.
     let message = [0x5a; 32];
     for epoch in [active.start, c, active.end - 1] {
-        let bytes = sk.sign(epoch, &message).unwrap().to_bytes();
+        let bytes = sk.sign_raw(epoch, &message).unwrap().to_bytes();
         assert_eq!(bytes.len(), I::SIGNATURE_BYTES);
         let pk = BytePublicKey::<I>::from_bytes(&pk.to_bytes()).unwrap();
         pk.verify_bytes(epoch, &message, &bytes).unwrap();
         let signature = ByteSignature::<I>::from_bytes(&bytes).unwrap();
         assert_eq!(signature.to_bytes(), bytes, "encoding is canonical");
         // Signing is deterministic.
-        assert_eq!(sk.sign(epoch, &message).unwrap().to_bytes(), bytes);
+        assert_eq!(sk.sign_raw(epoch, &message).unwrap().to_bytes(), bytes);
     }
 
     let epoch = active.start + 2;
-    let bytes = sk.sign(epoch, &message).unwrap().to_bytes();
+    let bytes = sk.sign_raw(epoch, &message).unwrap().to_bytes();
 
     // Wrong epoch and wrong message: rejected (no codeword, or a root mismatch).
     for (e, m) in [(epoch + 1, message), (epoch - 1, message), (epoch, [0x5b; 32])] {
@@ -88,7 +89,7 @@ fn exercise<I: ByteInstance>() {
     let (start, end) = (active.start, active.end);
     for outside in [start - 1, end] {
         assert_eq!(
-            sk.sign(outside, &message).unwrap_err(),
+            sk.sign_raw(outside, &message).unwrap_err(),
             SignError::OutsideActivation { epoch: outside, start, end }
         );
     }
@@ -126,16 +127,19 @@ fn advancing_the_window_keeps_signatures_valid() {
     let (mut sk, pk) = ByteSecretKey::<Blake3Test>::from_seed(&[3; 32], 0, 100).unwrap();
     assert_eq!(sk.activation(), 0..112);
     let message = [1; 32];
-    assert_eq!(sk.sign(40, &message).unwrap_err(), SignError::NotPrepared { epoch: 40, start: 0, end: 32 });
+    assert_eq!(
+        sk.sign_raw(40, &message).unwrap_err(),
+        SignError::NotPrepared { epoch: 40, start: 0, end: 32 }
+    );
     sk.advance().unwrap();
     sk.advance().unwrap();
     assert_eq!(sk.prepared(), 32..64);
-    pk.verify(40, &message, &sk.sign(40, &message).unwrap()).unwrap();
+    pk.verify(40, &message, &sk.sign_raw(40, &message).unwrap()).unwrap();
     while sk.advance().is_ok() {}
     assert_eq!(sk.prepared(), 80..112);
-    pk.verify(111, &message, &sk.sign(111, &message).unwrap()).unwrap();
+    pk.verify(111, &message, &sk.sign_raw(111, &message).unwrap()).unwrap();
     assert_eq!(
-        sk.sign(112, &message).unwrap_err(),
+        sk.sign_raw(112, &message).unwrap_err(),
         SignError::OutsideActivation { epoch: 112, start: 0, end: 112 }
     );
 }
@@ -145,7 +149,7 @@ fn a_full_window_key_signs_in_both_bottom_trees() {
     let (mut sk, pk) = ByteSecretKey::<Sha3L18W4>::from_seed(&[6; 32], 0, 1024).unwrap();
     assert_eq!(sk.activation(), 0..1024);
     for epoch in [0, 511, 512, 1023] {
-        pk.verify(epoch, &[2; 32], &sk.sign(epoch, &[2; 32]).unwrap()).unwrap();
+        pk.verify(epoch, &[2; 32], &sk.sign_raw(epoch, &[2; 32]).unwrap()).unwrap();
     }
     assert_eq!(sk.advance(), Err(KeyError::ActivationExhausted { end: 1024 }));
 }
@@ -154,7 +158,7 @@ fn a_full_window_key_signs_in_both_bottom_trees() {
 fn a_short_range_in_the_last_bottom_tree_keeps_the_window_inside_the_lifetime() {
     let (sk, pk) = ByteSecretKey::<Blake3Test>::from_seed(&[6; 32], 250, 6).unwrap();
     assert_eq!((sk.activation(), sk.prepared()), (250..256, 224..256));
-    pk.verify(255, &[2; 32], &sk.sign(255, &[2; 32]).unwrap()).unwrap();
+    pk.verify(255, &[2; 32], &sk.sign_raw(255, &[2; 32]).unwrap()).unwrap();
 }
 
 #[test]
@@ -181,7 +185,7 @@ fn activation_errors_are_typed() {
 #[test]
 fn hash_calls_are_counted_per_operation() {
     let (sk, pk) = ByteSecretKey::<Blake3Test>::from_seed(&[4; 32], 0, 8).unwrap();
-    let signature = sk.sign(3, &[8; 32]).unwrap();
+    let signature = sk.sign_raw(3, &[8; 32]).unwrap();
     let before = hash_count();
     pk.verify(3, &[8; 32], &signature).unwrap();
     let calls = hash_count().since(before).calls;

@@ -5,6 +5,7 @@
 //! in directories under Cargo's per-target scratch directory.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+use ndvt_xmss::hazmat::RawSign;
 use std::collections::HashMap;
 use std::fs::{self, File};
 use std::io;
@@ -61,7 +62,7 @@ fn reference(epoch: u64, message: &[u8; 32]) -> Vec<u8> {
     while sk.prepared().end <= epoch {
         sk.advance().unwrap();
     }
-    sk.sign(epoch, message).unwrap().to_bytes()
+    sk.sign_raw(epoch, message).unwrap().to_bytes()
 }
 
 fn msg(tag: u8, epoch: u64) -> [u8; 32] {
@@ -291,7 +292,7 @@ fn persist_failure_while_advancing_the_window() {
         drop(signer);
         let mut reopened = DurableSigner::<T>::open(&dir).unwrap();
         assert_eq!(reopened.record(), record);
-        let window = reopened.key().prepared();
+        let window = reopened.prepared();
         assert!(
             window == (0..32) || (step == PersistStep::SyncDir && window == (16..48)),
             "{step:?}: {window:?}"

@@ -3,6 +3,7 @@
 
 mod vectors;
 
+use ndvt_xmss::hazmat::RawSign;
 use ndvt_xmss::primitives::{poseidon16, poseidon24};
 use ndvt_xmss::{
     DecodeError, Devnet4, F, Instance, PublicKey, SecretKey, Signature, TestInstance, VerifyError,
@@ -77,7 +78,7 @@ fn test_instance_keys_decode_derive_and_resign_byte_for_byte() {
             while !sk.prepared().contains(&epoch) {
                 sk.advance().unwrap();
             }
-            let ours = sk.sign(epoch, &vectors::message(&s["message"])).unwrap();
+            let ours = sk.sign_raw(epoch, &vectors::message(&s["message"])).unwrap();
             assert_eq!(ours.to_bytes(), vectors::bytes(&s["signature"]), "signature at epoch {epoch}");
         }
     }
@@ -143,7 +144,7 @@ fn leanspec_test_keys_decode_reencode_and_sign() {
             sk.check_consistency().unwrap();
             let pk = PublicKey::<TestInstance>::from_bytes(&pk_bytes).unwrap();
             let epoch = sk.prepared().start + 3;
-            let sig = sk.sign(epoch, &[i as u8; 32]).unwrap();
+            let sig = sk.sign_raw(epoch, &[i as u8; 32]).unwrap();
             pk.verify(epoch, &[i as u8; 32], &sig).unwrap();
         }
     }

@@ -4,6 +4,7 @@
 
 mod vectors;
 
+use ndvt_xmss::hazmat::RawSign;
 use std::sync::LazyLock;
 
 use ndvt_xmss::primitives::codeword;
@@ -50,7 +51,7 @@ struct Samples {
 static SAMPLES: LazyLock<Samples> = LazyLock::new(|| {
     let (sk, pk) = &KEYS[0];
     let (test_epoch, test_message) = (5, [0xc3; 32]);
-    let test_sig = sk.sign(test_epoch, &test_message).unwrap().to_bytes();
+    let test_sig = sk.sign_raw(test_epoch, &test_message).unwrap().to_bytes();
     let (sk2, _) = SecretKey::<T>::from_seed(&[13; 32], 64, 64).unwrap();
     let v = vectors::json("leansig/leansig_prod_lifetime2_32.json");
     let key = &v["keys"][0];
@@ -301,7 +302,7 @@ proptest! {
         if let Ok(sk) = SecretKey::<T>::from_bytes(&bytes) {
             prop_assert_eq!(sk.to_bytes().to_vec(), bytes);
             let epoch = sk.prepared().start + k;
-            match sk.sign(epoch, &message) {
+            match sk.sign_raw(epoch, &message) {
                 Ok(sig) => {
                     prop_assert!(i >= 32, "signed with a changed PRF key");
                     prop_assert!(sk.public_key().verify(epoch, &message, &sig).is_ok());
@@ -331,7 +332,7 @@ proptest! {
     ) {
         let (sk, pk) = &KEYS[key];
         let epoch = sk.prepared().start + k;
-        let sig = sk.sign(epoch, &message).unwrap();
+        let sig = sk.sign_raw(epoch, &message).unwrap();
         let bytes = sig.to_bytes();
         prop_assert_eq!(bytes.len(), Signature::<T>::BYTES);
         let decoded = Signature::<T>::from_bytes(&bytes).unwrap();
@@ -340,7 +341,7 @@ proptest! {
         prop_assert_eq!(pk.verify(epoch, &message, &decoded), Ok(()));
         prop_assert_eq!(pk.verify_bytes(epoch, &message, &bytes), Ok(()));
         // Signing is deterministic.
-        prop_assert_eq!(sk.sign(epoch, &message).unwrap(), sig.clone());
+        prop_assert_eq!(sk.sign_raw(epoch, &message).unwrap(), sig.clone());
         // The epoch-tagged form round-trips too.
         let tagged = EpochSignature::<T> { epoch: epoch as u32, signature: sig };
         prop_assert_eq!(EpochSignature::<T>::from_bytes(&tagged.to_bytes()).unwrap(), tagged);

@@ -1,6 +1,7 @@
 //! Fixtures shared by the group-layer tests: the same suite runs over XMSS and Ed25519.
 #![allow(dead_code, missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use ndvt_xmss::hazmat::RawSign;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -52,7 +53,7 @@ impl Fixture for TestXmss {
         while !sk.prepared().contains(&epoch) {
             sk.advance().unwrap();
         }
-        (pk, sk.sign(epoch, message).unwrap())
+        (pk, sk.sign_raw(epoch, message).unwrap())
     }
 }
 

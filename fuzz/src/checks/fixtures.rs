@@ -3,6 +3,7 @@
 //! validator and that group. Built once per process and cached: keys and signatures cost milliseconds,
 //! fuzz iterations microseconds.
 
+use ndvt_xmss::hazmat::RawSign;
 use std::sync::OnceLock;
 
 use ndvt_aggregation::{
@@ -75,8 +76,8 @@ impl FuzzScheme for Ed25519 {
 /// Each key signs once per epoch, with one message: fixtures never reuse a one-time key.
 fn xmss_key(seed: u8) -> (SecretKey<TestInstance>, [ndvt_xmss::Signature<TestInstance>; 2]) {
     let (sk, _) = SecretKey::<TestInstance>::from_seed(&[seed; 32], 0, 256).expect("fixture keygen");
-    let first = sk.sign(EPOCH, &MSG).expect("fixture signature");
-    let second = sk.sign(EPOCH2, &MSG2).expect("fixture signature");
+    let first = sk.sign_raw(EPOCH, &MSG).expect("fixture signature");
+    let second = sk.sign_raw(EPOCH2, &MSG2).expect("fixture signature");
     (sk, [first, second])
 }
 

@@ -7,10 +7,11 @@
 //! [`crate::XmssScheme`]. Parameter sets are types, named `<hash>-l<log lifetime>-w<base>`.
 //!
 //! ```
+//! use ndvt_xmss::hazmat::RawSign;
 //! use ndvt_xmss::byte_xmss::{Blake3Test, BytePublicKey, ByteSecretKey, ByteSignature};
 //!
 //! let (sk, pk) = ByteSecretKey::<Blake3Test>::from_seed(&[1; 32], 0, 64)?;
-//! let bytes = sk.sign(17, &[0x42; 32])?.to_bytes();
+//! let bytes = sk.sign_raw(17, &[0x42; 32])?.to_bytes();
 //! let pk = BytePublicKey::<Blake3Test>::from_bytes(&pk.to_bytes())?;
 //! pk.verify(17, &[0x42; 32], &ByteSignature::from_bytes(&bytes)?)?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())

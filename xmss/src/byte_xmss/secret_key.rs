@@ -123,10 +123,11 @@ impl<I: ByteInstance> ByteSecretKey<I> {
     /// then advance. See [`ByteSecretKey::activation`] for the result.
     ///
     /// ```
+    /// use ndvt_xmss::hazmat::RawSign;
     /// use ndvt_xmss::byte_xmss::{Blake3Test, ByteSecretKey};
     /// let (sk, pk) = ByteSecretKey::<Blake3Test>::from_seed(&[7; 32], 0, 32)?;
     /// assert_eq!(sk.activation(), 0..32);
-    /// let signature = sk.sign(5, &[0xab; 32])?;
+    /// let signature = sk.sign_raw(5, &[0xab; 32])?;
     /// pk.verify(5, &[0xab; 32], &signature)?;
     /// assert!(pk.verify(6, &[0xab; 32], &signature).is_err());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -249,7 +250,7 @@ impl<I: ByteInstance> ByteSecretKey<I> {
     ///
     /// Low level: it keeps no record of used epochs, and a one-time key that signs two different messages
     /// can be forged. Production signing goes through a durable signer.
-    pub fn sign(&self, epoch: u64, message: &[u8; 32]) -> Result<ByteSignature<I>, SignError> {
+    pub(crate) fn sign(&self, epoch: u64, message: &[u8; 32]) -> Result<ByteSignature<I>, SignError> {
         const { check::<I>() };
         let signature = self.sign_unchecked(epoch, message)?;
         self.public_key().verify(epoch, message, &signature).map_err(SignError::SelfCheck)?;

@@ -1,12 +1,13 @@
-//! The durable signer: a key that never signs two messages for one epoch, across crashes, restarts, clones
-//! and concurrent callers.
+//! The durable signer: a key that never signs two messages for one epoch, across crashes, restarts, clones,
+//! re-derivation from a seed, restores and concurrent callers.
 //!
-//! A key directory holds `instance` (the parameter-set name), `secret.ssz` (the secret key, leanSig layout),
-//! `public.ssz`, `record` (the signing record) and `lock`. A [`DurableSigner`] holds an exclusive lock on
-//! `lock` for its whole life, so a second handle (same process or another) fails with
-//! [`DurableError::Locked`]. Every signature follows one order:
+//! A key directory (layout in `files.rs`) holds the secret key, its public key and a signing record bound to
+//! that public key. A [`DurableSigner`] holds an exclusive lock on the directory for its whole life, so a
+//! second handle (same process or another) fails with [`DurableError::Locked`]. Every signature follows one
+//! order:
 //!
-//! 1. **check**: the epoch is above the watermark, or it is the last signed (epoch, message) again;
+//! 1. **check**: the epoch is inside the activation range and the prepared window, and above the watermark
+//!    (or it is the last signed (epoch, message) again);
 //! 2. **persist**: the new record is written to a temporary file, fsynced, renamed over `record`, and the
 //!    directory is fsynced; if any step fails, the call returns an error and no signature;
 //! 3. **compute** and **verify** the signature against the key's own public key;
@@ -15,120 +16,61 @@
 //! A crash after step 2 burns the epoch without releasing anything, which is safe. A crash before it leaves
 //! the old record, and nothing was released. Repeating the last (epoch, message) recomputes the same bytes,
 //! because signing is deterministic.
+//!
+//! A key with a history nobody can vouch for (re-derived from its seed, imported, restored into a new
+//! directory) enters through [`DurableSigner::create`] with an explicit first signable epoch; only a key made
+//! from fresh randomness ([`DurableSigner::generate`]) starts at its activation start.
+//!
+//! ```
+//! use ndvt_xmss::{DurableSigner, TestInstance};
+//! use rand_chacha::rand_core::SeedableRng;
+//!
+//! let dir = std::env::temp_dir().join(format!("ndvt-doc-durable-{}", std::process::id()));
+//! # let _ = std::fs::remove_dir_all(&dir);
+//! // Any cryptographic RNG; production code passes the operating system's.
+//! let mut rng = rand_chacha::ChaCha20Rng::from_seed([5; 32]);
+//! let mut signer = DurableSigner::<TestInstance>::generate(&dir, &mut rng, 0, 64)?;
+//! let signature = signer.sign_at(3, &[7; 32])?;
+//! signer.public_key().verify(3, &[7; 32], &signature)?;
+//! // The epoch is used up: another message at it is refused, and nothing is released.
+//! assert!(signer.sign_at(3, &[8; 32]).unwrap_err().is_refusal());
+//! # drop(signer); std::fs::remove_dir_all(&dir)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
+mod error;
+mod files;
 mod record;
+mod restore;
 mod storage;
 
-use std::fs::{self, File, OpenOptions};
-use std::io;
+use std::fs::{self, File};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use rand_core::CryptoRng;
 use signature::SignerMut;
 
+pub use error::DurableError;
+pub use files::{key_instance, read_capped, read_public_key};
 pub use record::Record;
 pub use storage::{OsStorage, PersistStep, Storage};
 
-use crate::consistency::ConsistencyError;
-use crate::error::{DecodeError, KeyError, SignError};
+use crate::error::SignError;
 use crate::instance::Instance;
 use crate::public_key::PublicKey;
 use crate::secret_key::SecretKey;
 use crate::signature::{EpochSignature, Signature};
-
-const INSTANCE_FILE: &str = "instance";
-const SECRET_FILE: &str = "secret.ssz";
-const PUBLIC_FILE: &str = "public.ssz";
-const RECORD_FILE: &str = "record";
-const LOCK_FILE: &str = "lock";
-
-/// Why the durable signer refused or failed. No variant ever comes with signature bytes.
-#[derive(Debug, thiserror::Error)]
-pub enum DurableError {
-    /// An I/O error outside the persistence protocol (reading, creating the directory).
-    #[error("{what}: {source}")]
-    Io {
-        /// What was being done.
-        what: String,
-        /// The error.
-        source: io::Error,
-    },
-    /// Another handle holds the key's lock.
-    #[error("key {0} is in use by another signer (lock held)")]
-    Locked(PathBuf),
-    /// Persisting the record or key failed at `step`; nothing was released.
-    #[error("persisting failed at the {step}: {source}")]
-    Persist {
-        /// The failed step.
-        step: PersistStep,
-        /// The error.
-        source: io::Error,
-    },
-    /// The record file is damaged.
-    #[error("signing record is corrupt: {0}")]
-    CorruptRecord(&'static str),
-    /// The secret key file does not decode.
-    #[error("secret key file is corrupt: {0}")]
-    CorruptKey(#[from] DecodeError),
-    /// The secret key's trees do not hash consistently.
-    #[error("secret key is inconsistent: {0}")]
-    InconsistentKey(#[from] ConsistencyError),
-    /// The directory holds a key of another instance.
-    #[error("key directory holds a {found} key, expected {expected}")]
-    WrongInstance {
-        /// The instance asked for.
-        expected: &'static str,
-        /// The instance found.
-        found: String,
-    },
-    /// A backup restored into a live directory holds a different key.
-    #[error("the backup holds a different key than the live directory")]
-    KeyMismatch,
-    /// The target directory already holds a key; keys and records are never overwritten.
-    #[error("{0} already holds a key")]
-    AlreadyExists(PathBuf),
-    /// The epoch is at or below the watermark (and not an identical repeat of the last signature).
-    #[error("epoch {epoch} is at or below the watermark (next signable epoch is {next})")]
-    EpochUsed {
-        /// The epoch asked for.
-        epoch: u64,
-        /// The lowest epoch that may still be signed.
-        next: u64,
-    },
-    /// The epoch was signed already, for a different message.
-    #[error("epoch {epoch} was already signed for a different message")]
-    DifferentMessage {
-        /// The epoch asked for.
-        epoch: u64,
-    },
-    /// The key cannot sign this epoch (outside activation or prepared window, or broken).
-    #[error(transparent)]
-    Sign(#[from] SignError),
-    /// The key's window cannot advance.
-    #[error(transparent)]
-    Key(#[from] KeyError),
-}
-
-fn io_err(what: impl Into<String>) -> impl FnOnce(io::Error) -> DurableError {
-    let what = what.into();
-    move |source| DurableError::Io { what, source }
-}
-
-fn persist_err((step, source): (PersistStep, io::Error)) -> DurableError {
-    DurableError::Persist { step, source }
-}
-
-/// Reads the instance name of the key in `dir`.
-pub fn key_instance(dir: &Path) -> Result<String, DurableError> {
-    let text =
-        fs::read_to_string(dir.join(INSTANCE_FILE)).map_err(io_err(format!("reading {}", dir.display())))?;
-    Ok(text.trim().to_string())
-}
+use error::persist_err;
+use files::{INSTANCE_FILE, PUBLIC_FILE, RECORD_FILE, SECRET_FILE, binding_of, load, lock};
 
 /// A secret key bound to its signing record on disk, holding the key's exclusive lock.
 pub struct DurableSigner<I: Instance> {
     dir: PathBuf,
     _lock: File,
     key: SecretKey<I>,
+    /// What this key's record files must carry (see `record.rs`).
+    binding: [u8; 32],
     record: Record,
     storage: Box<dyn Storage>,
     warn_below: u64,
@@ -147,23 +89,46 @@ impl<I: Instance> core::fmt::Debug for DurableSigner<I> {
     }
 }
 
-fn lock(dir: &Path) -> Result<File, DurableError> {
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(dir.join(LOCK_FILE))
-        .map_err(io_err(format!("opening the lock in {}", dir.display())))?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(fs::TryLockError::WouldBlock) => Err(DurableError::Locked(dir.to_path_buf())),
-        Err(fs::TryLockError::Error(e)) => Err(io_err("locking the key")(e)),
+/// What a key directory says about its key, read without its lock and without writing
+/// ([`DurableSigner::inspect`]).
+#[derive(Clone, Debug)]
+pub struct KeyStatus<I: Instance> {
+    /// The public key.
+    pub public_key: PublicKey<I>,
+    /// The epochs the key may sign: `[start, end)`.
+    pub activation: Range<u64>,
+    /// The epochs it can sign without advancing its window.
+    pub prepared: Range<u64>,
+    /// The signing record as persisted.
+    pub record: Record,
+}
+
+impl<I: Instance> KeyStatus<I> {
+    /// Epochs left to sign: from the next signable epoch to the activation end.
+    pub fn remaining(&self) -> u64 {
+        self.activation.end.saturating_sub(self.record.next_epoch)
     }
 }
 
 impl<I: Instance> DurableSigner<I> {
-    /// Stores `key` in the new directory `dir` and returns its signer. The first signable epoch is
-    /// `first_epoch` (raised to the activation start). `dir` must not hold a key.
+    /// Generates a key from fresh randomness into the new directory `dir`, active for at least
+    /// `[start, start + count)`. A fresh key has no history, so its first signable epoch is its activation start.
+    pub fn generate<R: CryptoRng + ?Sized>(
+        dir: &Path,
+        rng: &mut R,
+        start: u64,
+        count: u64,
+    ) -> Result<Self, DurableError> {
+        let (key, _) = SecretKey::<I>::generate(rng, start, count)?;
+        let first = key.activation().start;
+        Self::create(dir, key, first)
+    }
+
+    /// Stores `key` in the new directory `dir` and returns its signer: an **import**. Every epoch below
+    /// `first_epoch` (raised to the activation start) is treated as used.
+    ///
+    /// A key re-derived from its seed, or brought from elsewhere, may already have signed: `first_epoch` must lie
+    /// above every epoch it may ever have signed (docs/DURABLE-SIGNER.md, "Recovery"). `dir` must not hold a key.
     pub fn create(dir: &Path, key: SecretKey<I>, first_epoch: u64) -> Result<Self, DurableError> {
         Self::create_with_storage(dir, key, first_epoch, Box::new(OsStorage))
     }
@@ -175,7 +140,7 @@ impl<I: Instance> DurableSigner<I> {
         first_epoch: u64,
         mut storage: Box<dyn Storage>,
     ) -> Result<Self, DurableError> {
-        fs::create_dir_all(dir).map_err(io_err(format!("creating {}", dir.display())))?;
+        fs::create_dir_all(dir).map_err(error::io_err(format!("creating {}", dir.display())))?;
         // Make the directory entry itself durable, so a power loss cannot forget the key's record.
         if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
             storage
@@ -187,21 +152,15 @@ impl<I: Instance> DurableSigner<I> {
             return Err(DurableError::AlreadyExists(dir.to_path_buf()));
         }
         let record = Record { next_epoch: first_epoch.max(key.activation().start), last: None };
+        let public = key.public_key();
+        let binding = binding_of(&public);
         storage::replace(storage.as_mut(), dir, INSTANCE_FILE, I::NAME.as_bytes()).map_err(persist_err)?;
-        storage::replace(storage.as_mut(), dir, PUBLIC_FILE, &key.public_key().to_bytes())
-            .map_err(persist_err)?;
+        storage::replace(storage.as_mut(), dir, PUBLIC_FILE, &public.to_bytes()).map_err(persist_err)?;
         storage::replace(storage.as_mut(), dir, SECRET_FILE, &key.to_bytes()).map_err(persist_err)?;
         // The record goes last: a directory without one is not a usable key, so a crash leaves nothing half-made.
-        storage::replace(storage.as_mut(), dir, RECORD_FILE, &record.encode(I::NAME)).map_err(persist_err)?;
-        Ok(Self {
-            dir: dir.to_path_buf(),
-            _lock: lock,
-            key,
-            cursor: record.next_epoch,
-            record,
-            storage,
-            warn_below: I::LEAVES_PER_BOTTOM_TREE,
-        })
+        storage::replace(storage.as_mut(), dir, RECORD_FILE, &record.encode(I::NAME, &binding))
+            .map_err(persist_err)?;
+        Ok(Self::assemble(dir, lock, key, record, storage))
     }
 
     /// Opens the key in `dir`, taking its lock.
@@ -212,25 +171,39 @@ impl<I: Instance> DurableSigner<I> {
     /// As [`DurableSigner::open`] with a chosen [`Storage`].
     pub fn open_with_storage(dir: &Path, storage: Box<dyn Storage>) -> Result<Self, DurableError> {
         let lock = lock(dir)?;
-        let found = key_instance(dir)?;
-        if found != I::NAME {
-            return Err(DurableError::WrongInstance { expected: I::NAME, found });
-        }
-        let record_bytes = fs::read(dir.join(RECORD_FILE)).map_err(io_err("reading the signing record"))?;
-        let record = Record::decode(&record_bytes, I::NAME)?;
-        let key_bytes = zeroize::Zeroizing::new(
-            fs::read(dir.join(SECRET_FILE)).map_err(io_err("reading the secret key"))?,
-        );
-        let key = SecretKey::<I>::from_bytes(&key_bytes)?;
-        Ok(Self {
+        let loaded = load::<I>(dir)?;
+        Ok(Self::assemble(dir, lock, loaded.key, loaded.record, storage))
+    }
+
+    /// Reads the key directory `dir` without its lock and without writing (a read-only directory is fine):
+    /// the same checks as [`DurableSigner::open`], for `ndvt key info` and monitoring.
+    pub fn inspect(dir: &Path) -> Result<KeyStatus<I>, DurableError> {
+        let loaded = load::<I>(dir)?;
+        Ok(KeyStatus {
+            public_key: loaded.key.public_key(),
+            activation: loaded.key.activation(),
+            prepared: loaded.key.prepared(),
+            record: loaded.record,
+        })
+    }
+
+    fn assemble(
+        dir: &Path,
+        lock: File,
+        key: SecretKey<I>,
+        record: Record,
+        storage: Box<dyn Storage>,
+    ) -> Self {
+        Self {
             dir: dir.to_path_buf(),
             _lock: lock,
+            binding: binding_of(&key.public_key()),
             key,
             cursor: record.next_epoch,
             record,
             storage,
             warn_below: I::LEAVES_PER_BOTTOM_TREE,
-        })
+        }
     }
 
     /// The key directory.
@@ -243,14 +216,19 @@ impl<I: Instance> DurableSigner<I> {
         self.record
     }
 
-    /// The secret key (read-only: windows move through [`DurableSigner::prepare_until`]).
-    pub fn key(&self) -> &SecretKey<I> {
-        &self.key
-    }
-
     /// The public key.
     pub fn public_key(&self) -> PublicKey<I> {
         self.key.public_key()
+    }
+
+    /// The epochs the key may sign: `[start, end)`.
+    pub fn activation(&self) -> Range<u64> {
+        self.key.activation()
+    }
+
+    /// The epochs the key can sign now without advancing its window (two bottom trees).
+    pub fn prepared(&self) -> Range<u64> {
+        self.key.prepared()
     }
 
     /// Epochs left to sign: from the next signable epoch to the activation end.
@@ -276,43 +254,26 @@ impl<I: Instance> DurableSigner<I> {
         Ok(())
     }
 
-    /// Restores the key directory `backup` into `dir` (a new directory, or the live one) without ever
-    /// lowering a watermark: the result's record is the higher of the two. Restoring into a new directory
-    /// takes `first_epoch` like an import, since a backup may be older than signatures made after it.
-    pub fn restore(backup: &Path, dir: &Path, first_epoch: u64) -> Result<Self, DurableError> {
-        let found = key_instance(backup)?;
-        if found != I::NAME {
-            return Err(DurableError::WrongInstance { expected: I::NAME, found });
-        }
-        let record_bytes =
-            fs::read(backup.join(RECORD_FILE)).map_err(io_err("reading the backup's record"))?;
-        let backup_record = Record::decode(&record_bytes, I::NAME)?;
-        if dir.join(RECORD_FILE).exists() {
-            let mut live = Self::open(dir)?;
-            let backup_public =
-                fs::read(backup.join(PUBLIC_FILE)).map_err(io_err("reading the backup's public key"))?;
-            if backup_public != live.public_key().to_bytes() {
-                return Err(DurableError::KeyMismatch);
-            }
-            live.merge_record(Record { next_epoch: backup_record.next_epoch.max(first_epoch), last: None })?;
-            return Ok(live);
-        }
-        let key_bytes = zeroize::Zeroizing::new(
-            fs::read(backup.join(SECRET_FILE)).map_err(io_err("reading the backup's key"))?,
-        );
-        let key = SecretKey::<I>::from_bytes(&key_bytes)?;
-        key.check_consistency()?;
-        Self::create(dir, key, backup_record.next_epoch.max(first_epoch))
-    }
-
     /// Emit a warning when fewer than `epochs` activation epochs remain (default: one bottom tree).
     pub fn set_warning_threshold(&mut self, epochs: u64) {
         self.warn_below = epochs;
     }
 
-    /// Advances the prepared window until it contains `epoch` (or the activation end), persisting the key
-    /// atomically after each step. Call it ahead of need, off the signing path.
+    /// Advances the prepared window until it contains `epoch`, persisting the key atomically after each step.
+    /// Call it ahead of need, off the signing path.
+    ///
+    /// An epoch outside the activation range is refused before anything moves: advancing for it would only
+    /// push still-signable epochs out of the window. An epoch below the watermark needs no preparation (the
+    /// window only moves forward; [`DurableSigner::sign_at`] decides whether it is an identical repeat), so the
+    /// window is left where it is.
     pub fn prepare_until(&mut self, epoch: u64) -> Result<(), DurableError> {
+        let active = self.key.activation();
+        if !active.contains(&epoch) {
+            return Err(SignError::OutsideActivation { epoch, start: active.start, end: active.end }.into());
+        }
+        if epoch < self.cursor {
+            return Ok(());
+        }
         while self.key.prepared().end <= epoch && self.key.can_advance() {
             self.key.advance()?;
             storage::replace(self.storage.as_mut(), &self.dir, SECRET_FILE, &self.key.to_bytes())
@@ -321,19 +282,9 @@ impl<I: Instance> DurableSigner<I> {
         Ok(())
     }
 
-    /// Raises the record to at least `other` (restoring a backup can only move the watermark up).
-    pub fn merge_record(&mut self, other: Record) -> Result<(), DurableError> {
-        let merged = if other.next_epoch > self.record.next_epoch { other } else { self.record };
-        if merged != self.record {
-            self.persist(merged)?;
-            self.cursor = self.cursor.max(merged.next_epoch);
-        }
-        Ok(())
-    }
-
     fn persist(&mut self, record: Record) -> Result<(), DurableError> {
-        storage::replace(self.storage.as_mut(), &self.dir, RECORD_FILE, &record.encode(I::NAME))
-            .map_err(persist_err)?;
+        let bytes = record.encode(I::NAME, &self.binding);
+        storage::replace(self.storage.as_mut(), &self.dir, RECORD_FILE, &bytes).map_err(persist_err)?;
         self.record = record;
         Ok(())
     }
