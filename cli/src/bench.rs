@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use clap::{Args, Subcommand};
 use ndvt_xmss::byte_xmss::{self, hash_count};
+use ndvt_xmss::hazmat::RawSign;
 use ndvt_xmss::{Bytes, Poseidon, XmssScheme};
 
 use crate::bench_aggregate::{AggregateArgs, run_aggregate};
@@ -139,7 +140,7 @@ fn measure<S: XmssScheme>(samples: usize, epochs: Option<u64>) -> anyhow::Result
         message[..8].copy_from_slice(&k.to_le_bytes());
         let before = hash_count();
         let t = Instant::now();
-        let signature = S::sign(&sk, epoch, &message)?;
+        let signature = sk.sign_raw(epoch, &message)?;
         sign.push(t.elapsed().as_secs_f64() * 1e6);
         let middle = hash_count();
         let t = Instant::now();

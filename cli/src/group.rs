@@ -98,7 +98,7 @@ pub fn run(cmd: GroupCommand) -> Result<(), Failure> {
                     Ok(())
                 }
                 Err(e) => {
-                    let reason = crate::describe(&e);
+                    let reason = crate::describe(e.as_ref());
                     println!("invalid: {reason}");
                     Err(Failure::invalid(format!("group signature rejected: {reason}")))
                 }
@@ -196,17 +196,27 @@ fn sign<I: Instance>(dir: &Path, epoch: u64, message: &str) -> Result<(), Failur
     Ok(())
 }
 
-/// Reads a group file: hex text (whitespace ignored) or the raw encoding.
+/// The largest raw group encoding: the 3-byte header and 16 member keys of the largest XMSS public key.
+const GROUP_BYTES_MAX: u64 = 3 + 16 * ndvt_xmss::Devnet4::PUBLIC_KEY_BYTES as u64;
+/// The largest group file: the hex form of the largest encoding, with room for a `0x` and line breaks.
+const GROUP_FILE_CAP: u64 = 4 * GROUP_BYTES_MAX;
+
+/// Reads a group file: hex text (optional `0x`, any whitespace, line breaks included, ignored) or the raw
+/// encoding, capped at the largest valid group file.
 fn read_group_file(path: &Path) -> anyhow::Result<Vec<u8>> {
-    let raw = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    match std::str::from_utf8(&raw) {
-        Ok(text)
-            if !text.trim().is_empty() && text.trim().bytes().all(|b| b.is_ascii_hexdigit() || b == b'x') =>
-        {
-            hexarg::bytes("group file", text.trim())
-        }
-        _ => Ok(raw),
+    let raw = ndvt_xmss::durable::read_capped(path, GROUP_FILE_CAP, "group file")?;
+    Ok(decode_group_text(&raw).transpose()?.unwrap_or(raw))
+}
+
+/// The bytes of a hex-text group file, or `None` when the file is not hex text (then it is raw bytes).
+fn decode_group_text(raw: &[u8]) -> Option<anyhow::Result<Vec<u8>>> {
+    let text = std::str::from_utf8(raw).ok()?;
+    let digits: String = text.split_whitespace().collect();
+    let body = digits.strip_prefix("0x").unwrap_or(&digits);
+    if body.is_empty() || !body.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
     }
+    Some(hexarg::bytes("group file", body))
 }
 
 /// The group for parameter set `I`, if the file allows it.
@@ -258,7 +268,7 @@ fn combine_as<I: Instance>(group_bytes: &[u8], shares: &[String]) -> Result<(), 
                 return Ok(());
             }
             Ok(_) => {}
-            Err(e) => eprintln!("share {i} ignored: {}", crate::describe(&e)),
+            Err(e) => eprintln!("share {i} ignored: {}", crate::describe(e.as_ref())),
         }
     }
     Err(Failure::invalid(format!(

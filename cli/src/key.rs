@@ -1,19 +1,27 @@
 //! `ndvt key …`: generate, import, show and sign through the durable signer.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
-use ndvt_xmss::durable::key_instance;
-use ndvt_xmss::{DurableError, DurableSigner, Instance, PublicKey, SecretKey};
+use ndvt_xmss::durable::{key_instance, read_capped, read_public_key};
+use ndvt_xmss::{DurableError, DurableSigner, Instance, SecretKey};
+use zeroize::Zeroizing;
 
 use crate::{Failure, InstanceArg, hexarg, with_instance};
+
+/// The largest seed file: 64 hex digits, an optional `0x`, and surrounding whitespace.
+const SEED_FILE_CAP: u64 = 256;
 
 /// `ndvt key` subcommands.
 #[derive(Subcommand, Debug)]
 pub enum KeyCommand {
     /// Generate a key pair into a new key directory.
+    ///
+    /// Without a seed the key comes from fresh OS randomness and may sign from its activation start. With a
+    /// seed (--seed or --seed-file) the key is re-derived: the same seed gives the same key, which may have
+    /// signed before, so --first-epoch (above every epoch the key may ever have signed) is required.
     Generate {
         /// Parameter set.
         #[arg(long, value_enum)]
@@ -21,9 +29,16 @@ pub enum KeyCommand {
         /// The new key directory.
         #[arg(long)]
         out: PathBuf,
-        /// 32-byte seed, hex, for a deterministic key (default: from the operating system).
-        #[arg(long)]
+        /// 32-byte seed, hex, for a deterministic key. Visible to every local user (/proc/PID/cmdline, shell
+        /// history): prefer --seed-file.
+        #[arg(long, conflicts_with = "seed_file")]
         seed: Option<String>,
+        /// File holding the 32-byte seed as hex (`-` reads standard input).
+        #[arg(long)]
+        seed_file: Option<PathBuf>,
+        /// First epoch the key may sign; every earlier epoch counts as used. Required with a seed.
+        #[arg(long)]
+        first_epoch: Option<u64>,
         /// First epoch of the activation range (rounded down to a bottom tree).
         #[arg(long, default_value_t = 0)]
         activation_start: u64,
@@ -64,7 +79,7 @@ pub enum KeyCommand {
         #[arg(long)]
         message: String,
     },
-    /// Show activation range, prepared window, watermark and remaining epochs.
+    /// Show activation range, prepared window, watermark and remaining epochs (read-only: takes no lock).
     Info {
         /// Key directory.
         #[arg(long)]
@@ -73,7 +88,7 @@ pub enum KeyCommand {
 }
 
 pub(crate) fn instance_of(dir: &Path) -> Result<InstanceArg, Failure> {
-    let name = key_instance(dir).map_err(|e| Failure::invalid(e.to_string()))?;
+    let name = key_instance(dir).map_err(durable_failure)?;
     match name.as_str() {
         "devnet4" => Ok(InstanceArg::Devnet4),
         "test" => Ok(InstanceArg::Test),
@@ -81,60 +96,95 @@ pub(crate) fn instance_of(dir: &Path) -> Result<InstanceArg, Failure> {
     }
 }
 
+/// Maps a durable-signer error to its exit code: 3 when the signer refused, 1 otherwise.
 pub(crate) fn durable_failure(e: DurableError) -> Failure {
-    match e {
-        DurableError::EpochUsed { .. } | DurableError::DifferentMessage { .. } => {
-            Failure::refused(format!("refusing to sign: {e}"))
-        }
-        other => Failure::invalid(other.to_string()),
+    if e.is_refusal() {
+        Failure::refused(format!("refusing to sign: {}", crate::describe(&e)))
+    } else {
+        Failure::invalid(crate::describe(&e))
     }
 }
 
-fn generate<I: Instance>(
-    out: &Path,
-    seed: Option<&str>,
+/// Where a key's seed comes from.
+enum SeedSource<'a> {
+    Fresh,
+    Hex(&'a str),
+    File(&'a Path),
+}
+
+impl SeedSource<'_> {
+    fn read(&self) -> anyhow::Result<Zeroizing<[u8; 32]>> {
+        let text = match self {
+            SeedSource::Fresh => {
+                let mut s = Zeroizing::new([0u8; 32]);
+                getrandom::fill(s.as_mut()).map_err(|e| anyhow::anyhow!("no OS randomness: {e}"))?;
+                return Ok(s);
+            }
+            SeedSource::Hex(s) => Zeroizing::new(s.to_string()),
+            SeedSource::File(path) => {
+                let bytes = Zeroizing::new(if path.as_os_str() == "-" {
+                    let mut b = Vec::new();
+                    std::io::stdin().take(SEED_FILE_CAP + 1).read_to_end(&mut b)?;
+                    anyhow::ensure!(
+                        b.len() as u64 <= SEED_FILE_CAP,
+                        "the seed on standard input is too long"
+                    );
+                    b
+                } else {
+                    read_capped(path, SEED_FILE_CAP, "seed file")?
+                });
+                Zeroizing::new(
+                    String::from_utf8(bytes.to_vec()).map_err(|_| anyhow::anyhow!("seed is not text"))?,
+                )
+            }
+        };
+        Ok(Zeroizing::new(hexarg::bytes32("seed", text.trim())?))
+    }
+}
+
+struct Generate<'a> {
+    out: &'a Path,
+    seed: SeedSource<'a>,
+    first_epoch: Option<u64>,
     start: u64,
     epochs: Option<u64>,
-) -> anyhow::Result<()> {
-    let seed = match seed {
-        Some(s) => zeroize::Zeroizing::new(hexarg::bytes32("seed", s)?),
-        None => {
-            let mut s = zeroize::Zeroizing::new([0u8; 32]);
-            getrandom::fill(s.as_mut()).map_err(|e| anyhow::anyhow!("no OS randomness: {e}"))?;
-            s
-        }
-    };
+}
+
+fn generate<I: Instance>(g: &Generate<'_>) -> anyhow::Result<()> {
+    let seed = g.seed.read()?;
     let epochs =
-        epochs.unwrap_or(if I::LOG_LIFETIME <= 16 { I::LIFETIME } else { 2 * I::LEAVES_PER_BOTTOM_TREE });
+        g.epochs.unwrap_or(if I::LOG_LIFETIME <= 16 { I::LIFETIME } else { 2 * I::LEAVES_PER_BOTTOM_TREE });
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} bottom trees, {elapsed}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar.set_message(format!("generating {} key", I::NAME));
-    let (sk, pk) = SecretKey::<I>::from_seed_with_progress(&seed, start, epochs, |done, total| {
+    let (sk, pk) = SecretKey::<I>::from_seed_with_progress(&seed, g.start, epochs, |done, total| {
         bar.set_length(total);
         bar.set_position(done);
     })?;
     bar.finish_and_clear();
-    let active = sk.activation();
-    let signer = DurableSigner::create(out, sk, active.start)?;
+    // A fresh seed has no history; a given one does, and `run` made sure its first epoch was given.
+    let first_epoch = g.first_epoch.unwrap_or(sk.activation().start);
+    let signer = DurableSigner::create(g.out, sk, first_epoch)?;
     println!("{}", hex::encode(pk.to_bytes()));
+    let (active, window) = (signer.activation(), signer.prepared());
     eprintln!(
-        "generated {} key in {}: activation [{}, {}), prepared [{}, {})",
+        "generated {} key in {}: activation [{}, {}), prepared [{}, {}), first signable epoch {}",
         I::NAME,
         signer.dir().display(),
         active.start,
         active.end,
-        signer.key().prepared().start,
-        signer.key().prepared().end
+        window.start,
+        window.end,
+        signer.record().next_epoch
     );
     Ok(())
 }
 
 fn import<I: Instance>(file: &Path, out: &Path, first_epoch: u64) -> anyhow::Result<()> {
-    let bytes =
-        zeroize::Zeroizing::new(std::fs::read(file).with_context(|| format!("reading {}", file.display()))?);
+    let bytes = Zeroizing::new(read_capped(file, SecretKey::<I>::MAX_ENCODED_LEN as u64, "secret key")?);
     let sk = SecretKey::<I>::from_bytes(&bytes)?;
     sk.check_consistency()?;
     let signer = DurableSigner::create(out, sk, first_epoch)?;
@@ -143,17 +193,16 @@ fn import<I: Instance>(file: &Path, out: &Path, first_epoch: u64) -> anyhow::Res
     Ok(())
 }
 
-fn public<I: Instance>(dir: &Path) -> anyhow::Result<()> {
-    let bytes =
-        std::fs::read(dir.join("public.ssz")).with_context(|| format!("reading {}", dir.display()))?;
-    println!("{}", hex::encode(PublicKey::<I>::from_bytes(&bytes)?.to_bytes()));
+fn public<I: Instance>(dir: &Path) -> Result<(), Failure> {
+    let pk = read_public_key::<I>(dir).map_err(durable_failure)?;
+    println!("{}", hex::encode(pk.to_bytes()));
     Ok(())
 }
 
 fn sign<I: Instance>(dir: &Path, epoch: u64, message: &str) -> Result<(), Failure> {
     let message = hexarg::bytes32("message", message)?;
     let mut signer = DurableSigner::<I>::open(dir).map_err(durable_failure)?;
-    if epoch >= signer.key().prepared().end {
+    if signer.activation().contains(&epoch) && epoch >= signer.prepared().end {
         eprintln!("advancing the prepared window to epoch {epoch} (one bottom tree at a time)…");
     }
     signer.prepare_until(epoch).map_err(durable_failure)?;
@@ -163,10 +212,10 @@ fn sign<I: Instance>(dir: &Path, epoch: u64, message: &str) -> Result<(), Failur
 }
 
 fn info<I: Instance>(dir: &Path) -> Result<(), Failure> {
-    let signer = DurableSigner::<I>::open(dir).map_err(durable_failure)?;
-    let (active, window, record) = (signer.key().activation(), signer.key().prepared(), signer.record());
+    let status = DurableSigner::<I>::inspect(dir).map_err(durable_failure)?;
+    let (active, window, record) = (&status.activation, &status.prepared, status.record);
     println!("instance: {}", I::NAME);
-    println!("public key: {}", hex::encode(signer.public_key().to_bytes()));
+    println!("public key: {}", hex::encode(status.public_key.to_bytes()));
     println!("activation: [{}, {})", active.start, active.end);
     println!("prepared window: [{}, {})", window.start, window.end);
     match record.watermark() {
@@ -174,22 +223,45 @@ fn info<I: Instance>(dir: &Path) -> Result<(), Failure> {
         None => println!("watermark: none (no signature yet)"),
     }
     println!("next signable epoch: {}", record.next_epoch);
-    println!("remaining epochs: {}", signer.remaining());
+    println!("remaining epochs: {}", status.remaining());
     Ok(())
 }
 
 /// Runs a `key` subcommand.
 pub fn run(cmd: KeyCommand) -> Result<(), Failure> {
     match cmd {
-        KeyCommand::Generate { instance, out, seed, activation_start, activation_epochs } => {
-            with_instance!(instance, I => generate::<I>(&out, seed.as_deref(), activation_start, activation_epochs))
-                .map_err(Failure::from)
+        KeyCommand::Generate {
+            instance,
+            out,
+            seed,
+            seed_file,
+            first_epoch,
+            activation_start,
+            activation_epochs,
+        } => {
+            let seed = match (&seed, &seed_file) {
+                (Some(hex), _) => SeedSource::Hex(hex),
+                (None, Some(path)) => SeedSource::File(path),
+                (None, None) => SeedSource::Fresh,
+            };
+            if !matches!(seed, SeedSource::Fresh) && first_epoch.is_none() {
+                return Err(Failure::usage(
+                    "a key re-derived from a seed may already have signed (the same seed gives the same key): \
+                     pass --first-epoch N with N above every epoch it may ever have signed \
+                     (docs/DURABLE-SIGNER.md, Recovery)",
+                ));
+            }
+            let g =
+                Generate { out: &out, seed, first_epoch, start: activation_start, epochs: activation_epochs };
+            with_instance!(instance, I => generate::<I>(&g)).map_err(Failure::from)
         }
         KeyCommand::Import { instance, secret_key, out, first_epoch } => {
             with_instance!(instance, I => import::<I>(&secret_key, &out, first_epoch)).map_err(Failure::from)
         }
-        KeyCommand::Public { key } => with_instance!(instance_of(&key)?, I => public::<I>(&key)).map_err(Failure::from),
-        KeyCommand::Sign { key, epoch, message } => with_instance!(instance_of(&key)?, I => sign::<I>(&key, epoch, &message)),
+        KeyCommand::Public { key } => with_instance!(instance_of(&key)?, I => public::<I>(&key)),
+        KeyCommand::Sign { key, epoch, message } => {
+            with_instance!(instance_of(&key)?, I => sign::<I>(&key, epoch, &message))
+        }
         KeyCommand::Info { key } => with_instance!(instance_of(&key)?, I => info::<I>(&key)),
     }
 }

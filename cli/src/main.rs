@@ -87,6 +87,11 @@ impl Failure {
         Failure { code: 1, message: message.into() }
     }
 
+    /// Exit 2: the arguments do not make a valid request.
+    pub fn usage(message: impl Into<String>) -> Self {
+        Failure { code: 2, message: message.into() }
+    }
+
     /// Exit 3: the signer refused (epoch already used).
     pub fn refused(message: impl Into<String>) -> Self {
         Failure { code: 3, message: message.into() }
@@ -95,14 +100,19 @@ impl Failure {
 
 impl From<anyhow::Error> for Failure {
     fn from(e: anyhow::Error) -> Self {
-        Failure::invalid(describe(&e))
+        // A typed durable-signer refusal keeps its exit code 3 on its way through `anyhow`.
+        match e.downcast::<ndvt_xmss::DurableError>() {
+            Ok(d) => key::durable_failure(d),
+            Err(e) => Failure::invalid(describe(e.as_ref())),
+        }
     }
 }
 
 /// The error and its causes, each cause shown once (typed errors often repeat their source in their text).
-pub fn describe(e: &anyhow::Error) -> String {
+pub fn describe(e: &(dyn std::error::Error + 'static)) -> String {
     let mut out = String::new();
-    for cause in e.chain().map(|c| c.to_string()) {
+    let chain = std::iter::successors(Some(e), |e| e.source());
+    for cause in chain.map(|c| c.to_string()) {
         if !out.contains(&cause) {
             if !out.is_empty() {
                 out.push_str(": ");

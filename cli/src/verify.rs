@@ -41,7 +41,7 @@ pub fn run(args: &VerifyArgs) -> Result<(), Failure> {
             Ok(())
         }
         Err(e) => {
-            let reason = crate::describe(&e);
+            let reason = crate::describe(e.as_ref());
             println!("invalid: {reason}");
             Err(Failure::invalid(format!("signature rejected: {reason}")))
         }

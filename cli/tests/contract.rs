@@ -18,7 +18,8 @@ const MSG_B: &str = "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdc
 
 fn generate(dir: &Path) -> String {
     let out = dir.to_str().unwrap();
-    let o = ndvt(&["key", "generate", "--instance", "test", "--out", out, "--seed", SEED]);
+    let o =
+        ndvt(&["key", "generate", "--instance", "test", "--out", out, "--seed", SEED, "--first-epoch", "0"]);
     assert_eq!(o.status.code(), Some(0), "{o:?}");
     stdout(&o)
 }

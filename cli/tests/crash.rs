@@ -76,8 +76,18 @@ impl Key {
     fn generate(root: &Path, index: usize, rng: &mut Rng) -> Key {
         let dir = root.join(format!("key{index}"));
         let seed = hex::encode(rng.bytes32());
-        let o =
-            run(&["key", "generate", "--instance", "test", "--out", dir.to_str().unwrap(), "--seed", &seed]);
+        let o = run(&[
+            "key",
+            "generate",
+            "--instance",
+            "test",
+            "--out",
+            dir.to_str().unwrap(),
+            "--seed",
+            &seed,
+            "--first-epoch",
+            "0",
+        ]);
         assert_eq!(o.status.code(), Some(0), "{o:?}");
         let pk_hex = String::from_utf8(o.stdout).unwrap().trim().to_string();
         let pk = PublicKey::<T>::from_bytes(&hex::decode(&pk_hex).unwrap()).unwrap();

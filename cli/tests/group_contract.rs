@@ -27,7 +27,18 @@ fn members(root: &Path, n: usize) -> (Vec<String>, Vec<String>) {
             let dir = root.join(format!("member{i}"));
             let seed = format!("{:02x}", i + 1).repeat(32);
             let d = dir.to_str().unwrap().to_string();
-            let o = ndvt(&["key", "generate", "--instance", "test", "--out", &d, "--seed", &seed]);
+            let o = ndvt(&[
+                "key",
+                "generate",
+                "--instance",
+                "test",
+                "--out",
+                &d,
+                "--seed",
+                &seed,
+                "--first-epoch",
+                "0",
+            ]);
             assert_eq!(o.status.code(), Some(0), "{o:?}");
             (d, stdout(&o))
         })
@@ -94,6 +105,19 @@ fn create_sign_combine_verify_three_of_four() {
         assert_eq!(bad.status.code(), Some(1), "{bad:?}");
         assert!(stdout(&bad).starts_with("invalid: "), "{}", stdout(&bad));
     }
+
+    // A group file whose hex is wrapped across lines (with a `0x` and trailing blanks) reads the same.
+    let text = std::fs::read_to_string(&group_file).unwrap();
+    let wrapped: Vec<String> =
+        text.trim().as_bytes().chunks(64).map(|c| String::from_utf8_lossy(c).into()).collect();
+    let wrapped_file = tmp.path().join("wrapped.hex");
+    std::fs::write(&wrapped_file, format!("0x{}  \n", wrapped.join("\n"))).unwrap();
+    let wrapped_ok = verify(wrapped_file.to_str().unwrap(), "9", MSG, &signature);
+    assert_eq!(
+        (wrapped_ok.status.code(), stdout(&wrapped_ok)),
+        (Some(0), "valid".to_string()),
+        "{wrapped_ok:?}"
+    );
 
     // Another roster (a 3-of-3 of the first three keys) does not accept the signature.
     let other_file = tmp.path().join("other.hex");
