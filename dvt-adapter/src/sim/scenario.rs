@@ -126,6 +126,19 @@ pub enum FaultKind {
     DifferentHead,
     /// Attests, but never proposes when it is the primary.
     FailedPrimary,
+    /// Saw another block at its target's slot (a fork the others never saw): votes that sibling target.
+    DifferentTarget,
+    /// Byzantine: runs a second signer over its keys and every slot votes both its view's target and the
+    /// sibling target a `different-target` member votes, each time with a head nobody else uses (the attack
+    /// of issue 13, finding 2).
+    EquivocatingTarget,
+}
+
+impl FaultKind {
+    /// True for the faults that run a second signer over the member's keys (the Byzantine ones).
+    pub fn is_byzantine(self) -> bool {
+        matches!(self, FaultKind::Equivocating | FaultKind::EquivocatingTarget)
+    }
 }
 
 /// A fault of one member over a slot range.
