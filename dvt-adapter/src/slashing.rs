@@ -387,3 +387,7 @@ impl<S: Scheme> Registry<S> {
 #[cfg(test)]
 #[path = "slashing_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "slashing_props.rs"]
+mod props;
