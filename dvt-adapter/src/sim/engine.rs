@@ -177,7 +177,7 @@ impl Simulation {
     pub fn new(scenario: &Scenario, verify_aggregates: bool) -> Result<Self, SimError> {
         scenario.validate()?;
         let sc = scenario.clone();
-        let dir = tempfile::tempdir().map_err(|e| KeySetupError::TempDir(e.to_string()))?;
+        let dir = tempfile::tempdir().map_err(KeySetupError::TempDir)?;
         let mut registry =
             Registry::<Sch>::new(RegistryConfig { min_balance: MIN_BALANCE, slashable_window: 8192 });
         let (mut nodes, mut entries) = (Vec::new(), Vec::new());
