@@ -2,8 +2,10 @@
 //!
 //! Attestations are accounted per component. Each member signs its whole `AttestationData`; the tally then
 //! asks, for source, target and head separately, whether at least m members' verified votes agree on that
-//! component's unit ([`Credit`]: the source, the source-to-target link, the head). A head split among honest members (some saw the block in time, some did not) therefore costs
-//! only the head reward: the members still agree on the source and target they share.
+//! component's unit ([`Credit`]: the source, the source-to-target link, the head). A head split among honest
+//! members (some saw the block in time, some did not) therefore costs only the head reward: the members still
+//! agree on the source and target they share. Slashing evidence ([`crate::slashing`]) is built in the same
+//! units, so whatever a group is credited for twice in conflict is provable.
 //!
 //! Rewards model (a model for comparison, not the spec's numbers): per slot an entry's base reward is
 //! `balance / min_balance × base_per_increment`; the components pay Altair's weights out of 64 (source 14,

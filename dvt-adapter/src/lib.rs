@@ -4,8 +4,9 @@
 //! validator: it is sampled for roles as one unit, and it counts as having acted iff at least m members
 //! signed the same data. This crate holds the lean consensus containers ([`containers`]), the registry of
 //! groups and single validators ([`registry`]), role sampling ([`roles`]), per-component accounting and
-//! rewards ([`accounting`]), slashing evidence in the unit accounting credits ([`slashing`]), key rotation ([`rotation`]), block production
-//! with a primary and sign-offs ([`block`]) and the deterministic devnet simulator ([`sim`]).
+//! rewards ([`accounting`]), slashing evidence in the units accounting credits ([`slashing`]), key rotation
+//! ([`rotation`]), block production with a primary and sign-offs ([`block`]) and the deterministic devnet
+//! simulator ([`sim`]).
 //!
 //! ```
 //! use ndvt_adapter::accounting::{Credit, MemberVote, tally};

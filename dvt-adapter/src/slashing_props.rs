@@ -100,7 +100,8 @@ proptest! {
     fn credits_and_evidence_agree((n, m, byzantine, same_slot, choices) in case()) {
         let p = pool();
         let byzantine = byzantine & ((1u32 << n) - 1) as u16;
-        let (g, _) = GroupKey::<Ed25519>::new(m, p.keys[..usize::from(n)].to_vec(), ThresholdPolicy::AllowDisjointQuorums).unwrap();
+        let keys = p.keys[..usize::from(n)].to_vec();
+        let (g, _) = GroupKey::<Ed25519>::new(m, keys, ThresholdPolicy::AllowDisjointQuorums).unwrap();
         let slots = if same_slot { [SLOTS[0]; 2] } else { SLOTS };
         let mut by_slot = votes(byzantine, slots, &choices);
         if same_slot {
