@@ -2,8 +2,10 @@
 //!
 //! Attestations are accounted per component. Each member signs its whole `AttestationData`; the tally then
 //! asks, for source, target and head separately, whether at least m members' verified votes agree on that
-//! checkpoint. A head split among honest members (some saw the block in time, some did not) therefore costs
-//! only the head reward: the members still agree on the source and target they share.
+//! component's unit ([`Credit`]: the source, the source-to-target link, the head). A head split among honest
+//! members (some saw the block in time, some did not) therefore costs only the head reward: the members still
+//! agree on the source and target they share. Slashing evidence ([`crate::slashing`]) is built in the same
+//! units, so whatever a group is credited for twice in conflict is provable.
 //!
 //! Rewards model (a model for comparison, not the spec's numbers): per slot an entry's base reward is
 //! `balance / min_balance × base_per_increment`; the components pay Altair's weights out of 64 (source 14,
@@ -29,8 +31,9 @@ pub struct MemberVote<S: Scheme> {
 }
 
 /// Why a vote was left out of a tally.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum VoteRejection {
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum VoteRejection<S: Scheme> {
     /// The vote is for another slot.
     #[error("vote for slot {got}, tallying slot {expected}")]
     WrongSlot {
@@ -48,12 +51,13 @@ pub enum VoteRejection {
         n: u8,
     },
     /// The signature does not verify.
-    #[error("member {member}: invalid signature: {reason}")]
+    #[error("member {member}'s signature is invalid")]
     BadSignature {
         /// The member.
         member: u8,
         /// The scheme's reason.
-        reason: String,
+        #[source]
+        source: S::Error,
     },
 }
 
@@ -62,7 +66,7 @@ pub enum VoteRejection {
 pub enum Component {
     /// The source (justified) checkpoint.
     Source,
-    /// The target checkpoint.
+    /// The target checkpoint, voted from its source (the Casper FFG link).
     Target,
     /// The head.
     Head,
@@ -71,36 +75,85 @@ pub enum Component {
 impl Component {
     /// All three, in reward order.
     pub const ALL: [Component; 3] = [Component::Source, Component::Target, Component::Head];
+}
 
-    fn of(self, d: &AttestationData) -> Checkpoint {
-        match self {
-            Component::Source => d.source,
-            Component::Target => d.target,
-            Component::Head => d.head,
+/// What a group can be credited for in one component: the unit that accounting counts and slashing
+/// evidence proves (see [`crate::slashing`]), so that the two can never disagree.
+///
+/// The target is credited as a Casper FFG link, its checkpoint together with the source it is voted from:
+/// a surround vote is a relation between links, and a group credited for a target only through members
+/// that disagree on the source could not be shown to have cast either link. Altair's target flag likewise
+/// requires the matching source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Credit {
+    /// A source checkpoint.
+    Source(Checkpoint),
+    /// A target checkpoint and the source it is voted from.
+    Target {
+        /// The link's source.
+        source: Checkpoint,
+        /// The link's target.
+        target: Checkpoint,
+    },
+    /// A head.
+    Head(Checkpoint),
+}
+
+impl Credit {
+    /// The unit of `component` that `data` votes for.
+    pub fn of(component: Component, data: &AttestationData) -> Credit {
+        match component {
+            Component::Source => Credit::Source(data.source),
+            Component::Target => Credit::Target { source: data.source, target: data.target },
+            Component::Head => Credit::Head(data.head),
         }
+    }
+
+    /// The component this unit belongs to.
+    pub fn component(&self) -> Component {
+        match self {
+            Credit::Source(_) => Component::Source,
+            Credit::Target { .. } => Component::Target,
+            Credit::Head(_) => Component::Head,
+        }
+    }
+
+    /// True if `data` votes for this unit.
+    pub fn holds_for(&self, data: &AttestationData) -> bool {
+        Credit::of(self.component(), data) == *self
     }
 }
 
 /// What a group did in one slot.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct GroupTally {
+#[derive(Debug)]
+pub struct GroupTally<S: Scheme> {
     /// The slot.
     pub slot: u64,
+    /// The group's threshold m.
+    pub threshold: u8,
     /// Members with at least one valid vote, as a bitmask.
     pub voters: u16,
     /// Votes left out, with why.
-    pub rejected: Vec<VoteRejection>,
-    /// Per component, every checkpoint at least m members voted for (more than one only with disjoint
-    /// quorums or equivocation) and the members behind it.
-    pub quorums: BTreeMap<Component, Vec<(Checkpoint, u16)>>,
+    pub rejected: Vec<VoteRejection<S>>,
+    /// The votes whose signatures verified, in arrival order: what the credits rest on, and what slashing
+    /// evidence against them is built from.
+    pub accepted: Vec<MemberVote<S>>,
+    /// Every unit at least m members' verified votes share, with the members behind it, in `Credit` order
+    /// (more than one per component only with disjoint quorums or equivocation).
+    pub credits: Vec<(Credit, u16)>,
     /// Whole `AttestationData` values at least m members signed.
     pub full: Vec<(AttestationData, u16)>,
 }
 
-impl GroupTally {
-    /// True if at least m members voted `value` for `component`.
-    pub fn counts(&self, component: Component, value: &Checkpoint) -> bool {
-        self.quorums.get(&component).is_some_and(|q| q.iter().any(|(c, _)| c == value))
+impl<S: Scheme> GroupTally<S> {
+    /// True if the group is credited for `credit`: at least m members' votes share it.
+    pub fn counts(&self, credit: &Credit) -> bool {
+        self.credits.iter().any(|(c, _)| c == credit)
+    }
+
+    /// True if the group is credited for `component` as `canonical` votes it.
+    pub fn counts_canonical(&self, component: Component, canonical: &AttestationData) -> bool {
+        self.counts(&Credit::of(component, canonical))
     }
 
     /// True if at least m members signed exactly `data`.
@@ -110,9 +163,17 @@ impl GroupTally {
 }
 
 /// Verifies each vote and tallies the group's slot: invalid votes are reported and left out.
-pub fn tally<S: Scheme>(group: &GroupKey<S>, slot: u64, votes: &[MemberVote<S>]) -> GroupTally {
-    let mut t = GroupTally { slot, ..GroupTally::default() };
-    let mut by_component: BTreeMap<(Component, Checkpoint), u16> = BTreeMap::new();
+pub fn tally<S: Scheme>(group: &GroupKey<S>, slot: u64, votes: &[MemberVote<S>]) -> GroupTally<S> {
+    let mut t = GroupTally {
+        slot,
+        threshold: group.threshold(),
+        voters: 0,
+        rejected: Vec::new(),
+        accepted: Vec::new(),
+        credits: Vec::new(),
+        full: Vec::new(),
+    };
+    let mut by_credit: BTreeMap<Credit, u16> = BTreeMap::new();
     let mut by_data: BTreeMap<AttestationData, u16> = BTreeMap::new();
     for vote in votes {
         if vote.data.slot != slot {
@@ -123,23 +184,20 @@ pub fn tally<S: Scheme>(group: &GroupKey<S>, slot: u64, votes: &[MemberVote<S>])
             t.rejected.push(VoteRejection::UnknownMember { index: vote.member, n: group.size() });
             continue;
         };
-        if let Err(e) = S::verify(pk, slot, &vote.data.signing_root(), &vote.signature) {
-            t.rejected.push(VoteRejection::BadSignature { member: vote.member, reason: e.to_string() });
+        if let Err(source) = S::verify(pk, slot, &vote.data.signing_root(), &vote.signature) {
+            t.rejected.push(VoteRejection::BadSignature { member: vote.member, source });
             continue;
         }
         let bit = 1u16 << vote.member;
         t.voters |= bit;
         for c in Component::ALL {
-            *by_component.entry((c, c.of(&vote.data))).or_default() |= bit;
+            *by_credit.entry(Credit::of(c, &vote.data)).or_default() |= bit;
         }
         *by_data.entry(vote.data).or_default() |= bit;
+        t.accepted.push(vote.clone());
     }
     let m = u32::from(group.threshold());
-    for ((c, value), mask) in by_component {
-        if mask.count_ones() >= m {
-            t.quorums.entry(c).or_default().push((value, mask));
-        }
-    }
+    t.credits = by_credit.into_iter().filter(|(_, mask)| mask.count_ones() >= m).collect();
     t.full = by_data.into_iter().filter(|(_, mask)| mask.count_ones() >= m).collect();
     t
 }
@@ -198,10 +256,15 @@ impl RewardModel {
     }
 
     /// Rewards of an entry whose tally is `tally`, against the canonical vote `canonical`.
-    pub fn rewards(&self, tally: &GroupTally, canonical: &AttestationData, balance: u64) -> Rewards {
+    pub fn rewards<S: Scheme>(
+        &self,
+        tally: &GroupTally<S>,
+        canonical: &AttestationData,
+        balance: u64,
+    ) -> Rewards {
         let base = self.base(balance);
         let pay = |c: Component, w: i64, penalised: bool| {
-            if tally.counts(c, &c.of(canonical)) {
+            if tally.counts_canonical(c, canonical) {
                 base * w / WEIGHT_DENOMINATOR
             } else if penalised {
                 -(base * w / WEIGHT_DENOMINATOR)

@@ -31,7 +31,7 @@ fn m_matching_votes_count_and_m_minus_one_do_not() {
     assert!(t.counts_data(&data(1)));
     let t4 = tally(&g, 10, &votes[..4]);
     assert!(!t4.counts_data(&data(1)));
-    assert!(t4.quorums.is_empty());
+    assert!(t4.credits.is_empty());
     let model = RewardModel::default();
     let r = model.rewards(&t4, &data(1), 7 * 32_000_000_000);
     assert!(r.source < 0 && r.target < 0 && r.head == 0, "four of seven earn nothing: {r:?}");
@@ -45,9 +45,9 @@ fn head_split_loses_only_the_head_reward() {
         ms.iter_mut().enumerate().map(|(i, m)| vote(m, data(if i < 4 { 1 } else { 2 }))).collect();
     let t = tally(&g, 10, &votes);
     assert!(t.full.is_empty());
-    assert!(t.counts(Component::Source, &cp(3, 4)));
-    assert!(t.counts(Component::Target, &cp(2, 9)));
-    assert!(!t.counts(Component::Head, &cp(1, 10)));
+    assert!(t.counts(&Credit::Source(cp(3, 4))));
+    assert!(t.counts(&Credit::Target { source: cp(3, 4), target: cp(2, 9) }));
+    assert!(!t.counts(&Credit::Head(cp(1, 10))));
     let model = RewardModel::default();
     let split = model.rewards(&t, &data(1), 7 * 32_000_000_000);
     let base = model.base(7 * 32_000_000_000);
@@ -67,8 +67,25 @@ fn bad_votes_are_reported_with_their_class() {
     let t = tally(&g, 10, &[good, forged, wrong_slot, unknown]);
     assert_eq!(t.voters, 1);
     assert!(matches!(t.rejected[0], VoteRejection::BadSignature { member: 1, .. }));
-    assert_eq!(t.rejected[1], VoteRejection::WrongSlot { expected: 10, got: 11 });
-    assert_eq!(t.rejected[2], VoteRejection::UnknownMember { index: 9, n: 4 });
+    assert!(matches!(t.rejected[1], VoteRejection::WrongSlot { expected: 10, got: 11 }));
+    assert!(matches!(t.rejected[2], VoteRejection::UnknownMember { index: 9, n: 4 }));
+    assert_eq!(t.accepted.len(), 1);
+}
+
+/// The target is credited as a link: m members agreeing on the target from different sources do not earn it
+/// (they could not be shown to have cast one link), while the source and head quorums stand on their own.
+#[test]
+fn target_is_credited_with_its_source() {
+    let (g, mut ms) = group(3, 4);
+    let other_source = AttestationData { source: cp(5, 6), ..data(1) };
+    let votes = vec![vote(&mut ms[0], data(1)), vote(&mut ms[1], data(1)), vote(&mut ms[2], other_source)];
+    let t = tally(&g, 10, &votes);
+    assert!(t.counts(&Credit::Head(cp(1, 10))));
+    assert!(!t.counts_canonical(Component::Target, &data(1)));
+    assert!(!t.counts_canonical(Component::Source, &data(1)));
+    assert_eq!(Credit::of(Component::Target, &other_source).component(), Component::Target);
+    assert!(Credit::of(Component::Target, &data(1)).holds_for(&data(7)));
+    assert!(!Credit::of(Component::Target, &data(1)).holds_for(&other_source));
 }
 
 #[test]

@@ -57,6 +57,7 @@ pub struct Proposal {
 
 /// Why a member refuses to sign off, or a certificate is invalid.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum BlockError {
     /// The block is for another slot.
     #[error("block for slot {got}, the member is in slot {expected}")]
@@ -95,11 +96,8 @@ pub enum BlockError {
     /// The block does not build on the member's head.
     #[error("the block's parent is not the member's head")]
     WrongParent,
-    /// The member's signer refused (a sign-off of this slot was released already) or failed.
-    #[error("signer refused: {0}")]
-    Signer(String),
     /// The certificate's group signature is invalid (fewer than m sign-offs, bad signature...).
-    #[error("certificate: {0}")]
+    #[error("invalid block certificate")]
     Certificate(#[from] GroupSignatureError),
 }
 
@@ -173,12 +171,13 @@ impl RaceRule {
     }
 }
 
-/// Signs off `header` with the member's proposal key at epoch = slot.
+/// Signs off `header` with the member's proposal key at epoch = slot. The error is the signer's own (for
+/// XMSS the durable signer's refusal of a second sign-off in the slot).
 pub fn sign_off<S: Scheme, G: GroupSigner<S>>(
     signer: &mut G,
     header: &BlockHeader,
-) -> Result<Share<S>, BlockError> {
-    signer.sign(header.slot, &header.root()).map_err(|e| BlockError::Signer(e.to_string()))
+) -> Result<Share<S>, G::Error> {
+    signer.sign(header.slot, &header.root())
 }
 
 /// A block with at least m sign-offs of its group's proposal keys.

@@ -126,16 +126,30 @@ impl BlockHeader {
     }
 }
 
+/// The SSZ decoder's reason, as an error type (`ssz::DecodeError` implements neither `Display` nor `Error`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SszError(pub ssz::DecodeError);
+
+impl core::fmt::Display for SszError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "{:?}", self.0)
+    }
+}
+
+impl std::error::Error for SszError {}
+
 /// Why container bytes were refused.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ContainerError {
     /// The SSZ bytes are malformed for this container.
-    #[error("malformed {container}: {reason}")]
+    #[error("malformed {container}")]
     Decode {
         /// The container's name.
         container: &'static str,
         /// The decoder's reason.
-        reason: String,
+        #[source]
+        source: SszError,
     },
     /// The bytes decode, but are not the value's one canonical encoding.
     #[error("{container} bytes are not canonical")]
@@ -145,10 +159,21 @@ pub enum ContainerError {
     },
 }
 
+impl ContainerError {
+    /// The container the bytes were refused as.
+    pub fn container(&self) -> &'static str {
+        match self {
+            ContainerError::Decode { container, .. } | ContainerError::NonCanonical { container } => {
+                container
+            }
+        }
+    }
+}
+
 /// Strict SSZ decoding with a typed error naming the container.
 pub fn decode<T: Decode + Encode>(container: &'static str, bytes: &[u8]) -> Result<T, ContainerError> {
-    let value = T::from_ssz_bytes(bytes)
-        .map_err(|e| ContainerError::Decode { container, reason: format!("{e:?}") })?;
+    let value =
+        T::from_ssz_bytes(bytes).map_err(|e| ContainerError::Decode { container, source: SszError(e) })?;
     // Canonical: one value, one encoding, so that a root or a signature can never be malleated by re-encoding.
     if value.as_ssz_bytes() != bytes {
         return Err(ContainerError::NonCanonical { container });

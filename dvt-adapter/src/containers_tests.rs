@@ -123,6 +123,9 @@ fn decode_round_trip_and_typed_errors() {
     assert_eq!(decode::<AttestationData>("AttestationData", &bytes).unwrap(), d);
     let short = decode::<AttestationData>("AttestationData", &bytes[..100]).unwrap_err();
     assert!(matches!(short, ContainerError::Decode { container: "AttestationData", .. }));
+    // The decoder's reason is the typed source, not repeated in the message.
+    let source = std::error::Error::source(&short).expect("the decoder's reason is the source");
+    assert!(!short.to_string().contains(&source.to_string()), "{short}");
     let mut long = bytes.clone();
     long.push(0);
     assert!(matches!(

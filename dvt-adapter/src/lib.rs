@@ -4,11 +4,12 @@
 //! validator: it is sampled for roles as one unit, and it counts as having acted iff at least m members
 //! signed the same data. This crate holds the lean consensus containers ([`containers`]), the registry of
 //! groups and single validators ([`registry`]), role sampling ([`roles`]), per-component accounting and
-//! rewards ([`accounting`]), slashing evidence ([`slashing`]), key rotation ([`rotation`]), block production
-//! with a primary and sign-offs ([`block`]) and the deterministic devnet simulator ([`sim`]).
+//! rewards ([`accounting`]), slashing evidence in the units accounting credits ([`slashing`]), key rotation
+//! ([`rotation`]), block production with a primary and sign-offs ([`block`]) and the deterministic devnet
+//! simulator ([`sim`]).
 //!
 //! ```
-//! use ndvt_adapter::accounting::{Component, MemberVote, tally};
+//! use ndvt_adapter::accounting::{Credit, MemberVote, tally};
 //! use ndvt_adapter::containers::{AttestationData, Checkpoint};
 //! use ndvt_adapter::registry::{KeyPair, Registry, RegistryConfig};
 //! use ndvt_aggregation::{Ed25519, Ed25519Member, GroupSigner, ThresholdPolicy};
@@ -35,7 +36,7 @@
 //!     .collect();
 //! let keys = &registry.group(index)?.current().attestation;
 //! let t = tally(keys, 5, &votes);
-//! assert!(t.counts_data(&data) && t.counts(Component::Head, &Checkpoint::default()));
+//! assert!(t.counts_data(&data) && t.counts(&Credit::Head(Checkpoint::default())));
 //! assert!(!tally(keys, 5, &votes[..2]).counts_data(&data));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -45,6 +46,7 @@
 pub mod accounting;
 pub mod block;
 pub mod containers;
+mod evidence_ssz;
 pub mod registry;
 pub mod roles;
 pub mod rotation;

@@ -100,6 +100,7 @@ impl<S: Scheme> Entry<S> {
 
 /// Why the registry refused an entry or a lookup.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum RegistryError {
     /// Below the minimum balance of one identity.
     #[error("balance {balance} is below the minimum {min}")]
@@ -120,7 +121,7 @@ pub enum RegistryError {
         need: u64,
     },
     /// The group's keys fail the group rules or the threshold linter.
-    #[error("group keys: {0}")]
+    #[error("the group's keys fail the group rules or the threshold linter")]
     Group(#[from] GroupKeyError),
     /// A key is already registered (by another entry, or twice in this one).
     #[error("a key is already registered (entry {0})")]

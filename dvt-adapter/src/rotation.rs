@@ -45,8 +45,9 @@ impl RotationMessage {
 }
 
 /// Why a rotation was refused.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum RotationError {
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RotationError<S: Scheme> {
     /// The index is not a group, or is unknown.
     #[error(transparent)]
     Registry(#[from] RegistryError),
@@ -72,18 +73,19 @@ pub enum RotationError {
         current_from: u64,
     },
     /// A new key does not decode.
-    #[error("new {which} key: {reason}")]
+    #[error("the new {which} key does not decode")]
     BadKey {
         /// Which key.
         which: &'static str,
-        /// Why.
-        reason: String,
+        /// The scheme's reason.
+        #[source]
+        source: S::Error,
     },
     /// Fewer than m members, or an invalid member signature.
-    #[error("rotation signature: {0}")]
-    Signature(GroupSignatureError),
+    #[error("invalid rotation signature")]
+    Signature(#[source] GroupSignatureError),
     /// The new roster fails the group rules or the threshold linter.
-    #[error("new roster: {0}")]
+    #[error("the new roster fails the group rules or the threshold linter")]
     Group(#[from] GroupKeyError),
 }
 
@@ -93,7 +95,7 @@ impl<S: Scheme> Registry<S> {
         &mut self,
         message: &RotationMessage,
         signature: &GroupSignature<S>,
-    ) -> Result<ThresholdReport, RotationError> {
+    ) -> Result<ThresholdReport, RotationError<S>> {
         let index = message.validator_index;
         let group = self.group(index)?;
         let current = group.current();
@@ -113,8 +115,7 @@ impl<S: Scheme> Registry<S> {
             });
         }
         let decode = |which: &'static str, bytes: &[u8]| {
-            S::public_key_from_bytes(bytes)
-                .map_err(|e| RotationError::BadKey { which, reason: e.to_string() })
+            S::public_key_from_bytes(bytes).map_err(|source| RotationError::BadKey { which, source })
         };
         let attestation_key = decode("attestation", &message.new_attestation_key)?;
         let proposal_key = decode("proposal", &message.new_proposal_key)?;

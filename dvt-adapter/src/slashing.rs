@@ -1,53 +1,114 @@
-//! Slashing evidence against a group: at least m members signed A and at least m members signed a
-//! conflicting B. Evidence short of m on either side proves nothing about the group and is refused.
+//! Slashing evidence against a group, in the unit accounting credits it for ([`Credit`]).
 //!
-//! Conflicts: a *double vote* is two different votes for the same slot (lean consensus allows one vote per
-//! slot, and the slot is the XMSS epoch) or two different target checkpoints with the same target slot
-//! (Casper FFG); a *surround vote* is one vote whose source-to-target span strictly contains the other's.
-//! Two votes of consecutive slots that share a target are normal in lean consensus and do not conflict.
+//! A group is credited for a component's unit (a source, a source-to-target link, a head) once at least m
+//! members' votes share it, whatever the rest of their votes. Evidence has the same shape: per side a unit and
+//! at least m distinct members' signatures, each over its own full `AttestationData` at that data's slot, all
+//! sharing the side's unit. So a group credited for two conflicting units is provably slashable by
+//! construction: the evidence is the votes that earned the credits. And the evidence convicts members: two
+//! sets of at least m out of n share at least 2m − n members, and each of them signed two conflicting votes.
+//!
+//! Conflicts between two units of one component:
+//! - *double vote*: two links whose targets differ but have the same slot (Casper FFG), or two different units
+//!   whose votes were all cast in one slot (lean consensus allows one vote per slot, and the slot is the XMSS
+//!   epoch, so every member behind both signed two votes there);
+//! - *surround vote*: one link's source-to-target span strictly contains the other's, by slots.
+//!
+//! Two votes of consecutive slots that share a link are ordinary lean votes and do not conflict.
 
-use ndvt_aggregation::{GroupKey, GroupSignature, GroupSignatureError, Scheme, Share};
+use ndvt_aggregation::{GroupKey, Scheme};
 
-use crate::containers::AttestationData;
+use crate::accounting::{Component, Credit, GroupTally, MemberVote};
+use crate::containers::{AttestationData, Checkpoint, ContainerError};
 use crate::registry::{Registry, RegistryError};
 
-/// A group's vote: the data and a group signature over its root at epoch `data.slot`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct GroupVote<S: Scheme> {
-    /// The vote.
-    pub data: AttestationData,
-    /// At least m members' signatures over `hash_tree_root(data)`.
-    pub signature: GroupSignature<S>,
-}
+/// The most votes one side of an evidence carries: one per member of the largest group.
+pub const MAX_SIDE_VOTES: usize = 16;
 
 /// Which side of the evidence.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Side {
-    /// The first vote.
+    /// The first unit.
     A,
-    /// The second vote.
+    /// The second unit.
     B,
 }
 
 /// The offence the evidence proves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Offence {
-    /// Two different votes for the same slot, or different targets with the same target slot.
+    /// Different targets with the same target slot, or two different units voted in one slot.
     DoubleVote,
-    /// One vote's source-to-target span strictly contains the other's.
+    /// One link's source-to-target span strictly contains the other's.
     SurroundVote,
 }
 
 /// Why evidence was refused.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum SlashingError {
-    /// Both sides are the same vote.
-    #[error("both sides sign the same data")]
-    SameData,
-    /// The votes do not conflict.
-    #[error("the votes do not conflict (neither a double nor a surround vote)")]
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SlashingError<S: Scheme> {
+    /// The sides name units of different components.
+    #[error("side A names a {a:?} unit, side B a {b:?} unit")]
+    MixedComponents {
+        /// Side A's component.
+        a: Component,
+        /// Side B's component.
+        b: Component,
+    },
+    /// Both sides name the same unit.
+    #[error("both sides name the same unit")]
+    SameCredit,
+    /// The units do not conflict.
+    #[error("the units do not conflict (neither a double nor a surround vote)")]
     NotConflicting,
-    /// One side has fewer than m member signatures.
+    /// A side carries no vote.
+    #[error("side {0:?} has no vote")]
+    EmptySide(Side),
+    /// A side carries more votes than any group has members.
+    #[error("side {side:?} has {count} votes, at most {MAX_SIDE_VOTES} are allowed")]
+    TooManyVotes {
+        /// The side.
+        side: Side,
+        /// Votes on it.
+        count: usize,
+    },
+    /// A member appears twice on one side.
+    #[error("side {side:?}: member {member} appears twice")]
+    DuplicateMember {
+        /// The side.
+        side: Side,
+        /// The member.
+        member: u8,
+    },
+    /// Members are not in strictly increasing order.
+    #[error("side {side:?}: member {member} follows member {previous}")]
+    UnorderedMembers {
+        /// The side.
+        side: Side,
+        /// The earlier member.
+        previous: u8,
+        /// The member out of order.
+        member: u8,
+    },
+    /// A vote does not share its side's unit.
+    #[error("side {side:?}: member {member}'s vote does not share the side's unit")]
+    CreditMismatch {
+        /// The side.
+        side: Side,
+        /// The member.
+        member: u8,
+    },
+    /// A member index outside the group.
+    #[error("side {side:?}: member {member} is not in the group of {n}")]
+    UnknownMember {
+        /// The side.
+        side: Side,
+        /// The member.
+        member: u8,
+        /// Group size.
+        n: u8,
+    },
+    /// A side has fewer than m distinct members.
     #[error("side {side:?} has {have} member signatures, the threshold is {need}")]
     Short {
         /// The short side.
@@ -57,15 +118,18 @@ pub enum SlashingError {
         /// The threshold m.
         need: usize,
     },
-    /// One side's group signature is invalid for another reason.
-    #[error("side {side:?}: {error}")]
-    Invalid {
+    /// A member's signature does not verify over its vote at the vote's slot.
+    #[error("side {side:?}: member {member}'s signature is invalid")]
+    BadSignature {
         /// The side.
         side: Side,
-        /// What is wrong.
-        error: GroupSignatureError,
+        /// The member.
+        member: u8,
+        /// The scheme's reason.
+        #[source]
+        source: S::Error,
     },
-    /// The accused entry or its keys for the slot could not be found.
+    /// The accused entry or its keys for a vote's slot could not be found.
     #[error(transparent)]
     Registry(#[from] RegistryError),
     /// The key set that signed was rotated out longer ago than the slashable window.
@@ -78,108 +142,252 @@ pub enum SlashingError {
         /// The last slot at which evidence against it is accepted.
         deadline: u64,
     },
+    /// The evidence bytes are not one canonical SSZ `SlashingEvidence`.
+    #[error("malformed evidence bytes")]
+    Decode(#[source] ContainerError),
+    /// The component byte names no component.
+    #[error("component byte {0} names no component (0 source, 1 target, 2 head)")]
+    UnknownComponent(u8),
+    /// A side's unit has the wrong number of checkpoints for its component.
+    #[error("side {side:?}: a {component:?} unit has {expected} checkpoints, got {got}")]
+    CreditShape {
+        /// The side.
+        side: Side,
+        /// The evidence's component.
+        component: Component,
+        /// Checkpoints the component's unit has.
+        expected: usize,
+        /// Checkpoints found.
+        got: usize,
+    },
+    /// A member's signature bytes do not decode.
+    #[error("side {side:?}: member {member}'s signature bytes do not decode")]
+    SignatureBytes {
+        /// The side.
+        side: Side,
+        /// The member.
+        member: u8,
+        /// The scheme's reason.
+        #[source]
+        source: S::Error,
+    },
 }
 
-/// The conflict between two votes, if any.
+/// The conflict between two units of one component, if any. `slot_a` (`slot_b`) is the one slot every vote
+/// behind `a` (`b`) was cast in, when there is one.
+pub fn credits_conflict(a: &Credit, slot_a: Option<u64>, b: &Credit, slot_b: Option<u64>) -> Option<Offence> {
+    if a == b || a.component() != b.component() {
+        return None;
+    }
+    if let (Credit::Target { source: sa, target: ta }, Credit::Target { source: sb, target: tb }) = (a, b) {
+        if ta.slot == tb.slot && ta != tb {
+            return Some(Offence::DoubleVote);
+        }
+        let surrounds = |s1: &Checkpoint, t1: &Checkpoint, s2: &Checkpoint, t2: &Checkpoint| {
+            s1.slot < s2.slot && t2.slot < t1.slot
+        };
+        if surrounds(sa, ta, sb, tb) || surrounds(sb, tb, sa, ta) {
+            return Some(Offence::SurroundVote);
+        }
+    }
+    match (slot_a, slot_b) {
+        (Some(x), Some(y)) if x == y => Some(Offence::DoubleVote),
+        _ => None,
+    }
+}
+
+/// The conflict between two votes, if any: the same rule as between units, applied to each component of
+/// the two votes (a member's own slashing protection).
 pub fn conflict(a: &AttestationData, b: &AttestationData) -> Option<Offence> {
     if a == b {
         return None;
     }
-    if a.slot == b.slot || (a.target.slot == b.target.slot && a.target != b.target) {
-        return Some(Offence::DoubleVote);
-    }
-    let surrounds = |x: &AttestationData, y: &AttestationData| {
-        x.source.slot < y.source.slot && y.target.slot < x.target.slot
-    };
-    (surrounds(a, b) || surrounds(b, a)).then_some(Offence::SurroundVote)
+    Component::ALL
+        .into_iter()
+        .find_map(|c| credits_conflict(&Credit::of(c, a), Some(a.slot), &Credit::of(c, b), Some(b.slot)))
 }
 
-/// Two conflicting group votes of one registry entry.
+/// One side of an evidence: a unit and the member votes that share it, members strictly increasing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EvidenceSide<S: Scheme> {
+    /// The unit the side proves the group voted for.
+    pub credit: Credit,
+    /// At least m members' votes, each sharing `credit`, each signed over its own data at its own slot.
+    pub votes: Vec<MemberVote<S>>,
+}
+
+impl<S: Scheme> EvidenceSide<S> {
+    /// The one slot all votes were cast in, if there is one.
+    fn single_slot(&self) -> Option<u64> {
+        let first = self.votes.first()?.data.slot;
+        self.votes.iter().all(|v| v.data.slot == first).then_some(first)
+    }
+
+    /// Everything about the side that needs no keys.
+    fn check_shape(&self, side: Side) -> Result<(), SlashingError<S>> {
+        if self.votes.is_empty() {
+            return Err(SlashingError::EmptySide(side));
+        }
+        if self.votes.len() > MAX_SIDE_VOTES {
+            return Err(SlashingError::TooManyVotes { side, count: self.votes.len() });
+        }
+        let mut previous: Option<u8> = None;
+        for v in &self.votes {
+            match previous {
+                Some(p) if p == v.member => return Err(SlashingError::DuplicateMember { side, member: p }),
+                Some(p) if p > v.member => {
+                    return Err(SlashingError::UnorderedMembers { side, previous: p, member: v.member });
+                }
+                _ => {}
+            }
+            previous = Some(v.member);
+            if !self.credit.holds_for(&v.data) {
+                return Err(SlashingError::CreditMismatch { side, member: v.member });
+            }
+        }
+        Ok(())
+    }
+
+    /// Every signature against the key set in force at its vote's slot, and the threshold.
+    fn check_signatures<'k>(
+        &self,
+        side: Side,
+        keys_at: &impl Fn(u64) -> Result<&'k GroupKey<S>, SlashingError<S>>,
+    ) -> Result<(), SlashingError<S>>
+    where
+        S: 'k,
+    {
+        let mut need = 0;
+        for v in &self.votes {
+            let group = keys_at(v.data.slot)?;
+            need = need.max(usize::from(group.threshold()));
+            let Some(pk) = group.members().get(usize::from(v.member)) else {
+                return Err(SlashingError::UnknownMember { side, member: v.member, n: group.size() });
+            };
+            S::verify(pk, v.data.slot, &v.data.signing_root(), &v.signature)
+                .map_err(|source| SlashingError::BadSignature { side, member: v.member, source })?;
+        }
+        if self.votes.len() < need {
+            return Err(SlashingError::Short { side, have: self.votes.len(), need });
+        }
+        Ok(())
+    }
+}
+
+/// Two conflicting units of one registry entry, each with at least m member votes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SlashingEvidence<S: Scheme> {
     /// The accused group's registry index.
     pub validator_index: u64,
-    /// First vote.
-    pub a: GroupVote<S>,
-    /// Second vote.
-    pub b: GroupVote<S>,
+    /// First side.
+    pub a: EvidenceSide<S>,
+    /// Second side.
+    pub b: EvidenceSide<S>,
 }
 
-fn side_vote<S: Scheme>(
-    group: &GroupKey<S>,
+/// The votes of `tally` that share `credit`, one per member (its first), members increasing.
+fn side_from<S: Scheme>(
     side: Side,
-    data: AttestationData,
-    shares: &[Share<S>],
-) -> Result<GroupVote<S>, SlashingError> {
-    let signature = GroupSignature::combine(group, shares).map_err(|e| classify(side, e))?;
-    signature.verify(group, data.slot, &data.signing_root()).map_err(|e| classify(side, e))?;
-    Ok(GroupVote { data, signature })
-}
-
-fn classify(side: Side, error: GroupSignatureError) -> SlashingError {
-    match error {
-        GroupSignatureError::BelowThreshold { have, need } => SlashingError::Short { side, have, need },
-        error => SlashingError::Invalid { side, error },
+    tally: &GroupTally<S>,
+    credit: Credit,
+) -> Result<EvidenceSide<S>, SlashingError<S>> {
+    let mut votes: Vec<MemberVote<S>> = Vec::new();
+    for v in tally.accepted.iter().filter(|v| credit.holds_for(&v.data)) {
+        if !votes.iter().any(|w| w.member == v.member) {
+            votes.push(v.clone());
+        }
     }
+    votes.sort_by_key(|v| v.member);
+    let need = usize::from(tally.threshold);
+    if votes.len() < need {
+        return Err(SlashingError::Short { side, have: votes.len(), need });
+    }
+    Ok(EvidenceSide { credit, votes })
 }
 
 impl<S: Scheme> SlashingEvidence<S> {
-    /// Builds evidence from member shares on each side; refuses short or non-conflicting evidence.
+    /// Builds the evidence that the group was credited for `a.1` in tally `a.0` and for `b.1` in tally `b.0`,
+    /// from the verified votes behind those credits. Refuses units short of m votes, or that do not conflict.
+    /// The tallies' votes are trusted as verified: check the result with [`SlashingEvidence::verify`].
     pub fn build(
         validator_index: u64,
-        group: &GroupKey<S>,
-        a: (AttestationData, &[Share<S>]),
-        b: (AttestationData, &[Share<S>]),
-    ) -> Result<Self, SlashingError> {
-        check_conflict(&a.0, &b.0)?;
-        let a = side_vote(group, Side::A, a.0, a.1)?;
-        let b = side_vote(group, Side::B, b.0, b.1)?;
-        Ok(SlashingEvidence { validator_index, a, b })
+        a: (&GroupTally<S>, Credit),
+        b: (&GroupTally<S>, Credit),
+    ) -> Result<Self, SlashingError<S>> {
+        let evidence = SlashingEvidence {
+            validator_index,
+            a: side_from(Side::A, a.0, a.1)?,
+            b: side_from(Side::B, b.0, b.1)?,
+        };
+        evidence.check_shape()?;
+        Ok(evidence)
     }
 
-    /// Verifies the evidence against the key sets that signed each side.
-    pub fn verify(&self, keys_a: &GroupKey<S>, keys_b: &GroupKey<S>) -> Result<Offence, SlashingError> {
-        let offence = check_conflict(&self.a.data, &self.b.data)?;
-        for (side, vote, keys) in [(Side::A, &self.a, keys_a), (Side::B, &self.b, keys_b)] {
-            vote.signature
-                .verify(keys, vote.data.slot, &vote.data.signing_root())
-                .map_err(|e| classify(side, e))?;
+    /// Everything that needs no keys (the SSZ decoder runs it too): both sides name distinct units of one
+    /// component, carry 1 to 16 votes of strictly increasing members, each vote shares its side's unit, and
+    /// the units conflict. Returns the offence.
+    pub fn check_shape(&self) -> Result<Offence, SlashingError<S>> {
+        let (a, b) = (self.a.credit.component(), self.b.credit.component());
+        if a != b {
+            return Err(SlashingError::MixedComponents { a, b });
         }
+        if self.a.credit == self.b.credit {
+            return Err(SlashingError::SameCredit);
+        }
+        self.a.check_shape(Side::A)?;
+        self.b.check_shape(Side::B)?;
+        credits_conflict(&self.a.credit, self.a.single_slot(), &self.b.credit, self.b.single_slot())
+            .ok_or(SlashingError::NotConflicting)
+    }
+
+    /// Verifies the evidence against one key set: the shape, then on each side at least m distinct members
+    /// of the group whose signatures verify over their own data at their data's slot.
+    pub fn verify(&self, group: &GroupKey<S>) -> Result<Offence, SlashingError<S>> {
+        self.verify_with(&|_| Ok(group))
+    }
+
+    /// As [`SlashingEvidence::verify`], with the key set in force at each vote's slot.
+    fn verify_with<'k>(
+        &self,
+        keys_at: &impl Fn(u64) -> Result<&'k GroupKey<S>, SlashingError<S>>,
+    ) -> Result<Offence, SlashingError<S>>
+    where
+        S: 'k,
+    {
+        let offence = self.check_shape()?;
+        self.a.check_signatures(Side::A, keys_at)?;
+        self.b.check_signatures(Side::B, keys_at)?;
         Ok(offence)
     }
 }
 
-fn check_conflict(a: &AttestationData, b: &AttestationData) -> Result<Offence, SlashingError> {
-    if a == b {
-        return Err(SlashingError::SameData);
-    }
-    conflict(a, b).ok_or(SlashingError::NotConflicting)
-}
-
 impl<S: Scheme> Registry<S> {
-    /// Verifies evidence against the accused group's key sets at each vote's slot, at `now`: a key set
+    /// Verifies evidence against the accused group's key set at each vote's slot, at `now`: a key set
     /// rotated out stays slashable for `slashable_window` slots after it stopped signing.
     pub fn verify_evidence(
         &self,
         evidence: &SlashingEvidence<S>,
         now: u64,
-    ) -> Result<Offence, SlashingError> {
+    ) -> Result<Offence, SlashingError<S>> {
         let index = evidence.validator_index;
-        let mut keys = Vec::with_capacity(2);
-        for vote in [&evidence.a, &evidence.b] {
-            let set = self.group_keys_at(index, vote.data.slot)?;
+        let window = self.config().slashable_window;
+        evidence.verify_with(&|slot| {
+            let set = self.group_keys_at(index, slot)?;
             if let Some(until) = set.until_slot {
-                let deadline = until.saturating_add(self.config().slashable_window);
+                let deadline = until.saturating_add(window);
                 if now > deadline {
-                    return Err(SlashingError::OutsideWindow { slot: vote.data.slot, until, deadline });
+                    return Err(SlashingError::OutsideWindow { slot, until, deadline });
                 }
             }
-            keys.push(&set.attestation);
-        }
-        evidence.verify(keys[0], keys[1])
+            Ok(&set.attestation)
+        })
     }
 }
 
 #[cfg(test)]
 #[path = "slashing_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "slashing_props.rs"]
+mod props;

@@ -19,7 +19,7 @@ use super::keys::{Instance, KeySetupError, NodeSigners, node_signers, prepare};
 use super::network::{Network, Partition};
 use super::report::{Components, Report};
 use super::scenario::{FaultConfig, FaultKind, ProposalMode, Scenario};
-use crate::accounting::MemberVote;
+use crate::accounting::{Credit, MemberVote};
 use crate::block::Proposal;
 use crate::containers::{AttestationData, BlockHeader, Checkpoint};
 use crate::registry::{KeyPair, Registry, RegistryConfig};
@@ -149,6 +149,8 @@ pub struct Simulation {
     pub(super) closed: HashSet<u64>,
     /// Every attestation share any identity produced (the slashing detector sees all).
     pub(super) produced: Vec<BTreeMap<AttestationData, BTreeMap<u8, Share<Sch>>>>,
+    /// Per entry, every unit the aggregator credited it for, with the slot.
+    pub(super) credited: Vec<Vec<(u64, Credit)>>,
     pub(super) report: Report,
     pub(super) sign_off_messages: u64,
     pub(super) overhead: super::tally::OverheadSums,
@@ -175,7 +177,7 @@ impl Simulation {
     pub fn new(scenario: &Scenario, verify_aggregates: bool) -> Result<Self, SimError> {
         scenario.validate()?;
         let sc = scenario.clone();
-        let dir = tempfile::tempdir().map_err(|e| KeySetupError::TempDir(e.to_string()))?;
+        let dir = tempfile::tempdir().map_err(KeySetupError::TempDir)?;
         let mut registry =
             Registry::<Sch>::new(RegistryConfig { min_balance: MIN_BALANCE, slashable_window: 8192 });
         let (mut nodes, mut entries) = (Vec::new(), Vec::new());
@@ -185,7 +187,7 @@ impl Simulation {
             for member in 0..g.n {
                 let faults: Vec<FaultConfig> =
                     g.faults.iter().filter(|f| f.member == member).copied().collect();
-                let rogue = faults.iter().any(|f| f.kind == FaultKind::Equivocating);
+                let rogue = faults.iter().any(|f| f.kind.is_byzantine());
                 let signers = node_signers(dir.path(), sc.seed, nodes.len(), member, sc.slots, rogue)?;
                 nodes.push(new_node(entries.len(), member, faults, signers));
             }
@@ -196,15 +198,16 @@ impl Simulation {
             let balance = g.balance_increments.unwrap_or(u64::from(g.n)) * MIN_BALANCE;
             let (index, _) = registry.add_group(g.m, pairs, balance, policy)?;
             let keys = registry.group(index)?.current().clone();
-            let count =
-                |k: FaultKind| g.faults.iter().filter(|f| f.kind == k && f.from_slot == 0).count() as u8;
+            let count = |k: &dyn Fn(FaultKind) -> bool| {
+                g.faults.iter().filter(|f| k(f.kind) && f.from_slot == 0).count() as u8
+            };
             entries.push(EntryMeta {
                 name: g.name.clone().unwrap_or_else(|| format!("group {gi} ({}-of-{})", g.m, g.n)),
                 single: false,
                 nodes: ids,
                 balance,
-                crashed: count(FaultKind::Crashed),
-                byzantine: count(FaultKind::Equivocating),
+                crashed: count(&|k| k == FaultKind::Crashed),
+                byzantine: count(&FaultKind::is_byzantine),
                 attestation: keys.attestation,
                 proposal: keys.proposal,
             });
@@ -236,6 +239,7 @@ impl Simulation {
         let role_seed = hash(&[b"ndvt/sim/roles", &sc.seed.to_le_bytes()]);
         let stats = entries.iter().map(|_| EntryStats::default()).collect();
         let produced = entries.iter().map(|_| BTreeMap::new()).collect();
+        let credited = entries.iter().map(|_| Vec::new()).collect();
         for n in &mut nodes {
             n.head = genesis;
             n.known.insert(genesis.root.0);
@@ -268,6 +272,7 @@ impl Simulation {
             inbox: BTreeMap::new(),
             closed: HashSet::new(),
             produced,
+            credited,
             report,
             sign_off_messages: 0,
             overhead: super::tally::OverheadSums::default(),

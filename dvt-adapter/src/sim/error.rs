@@ -9,6 +9,7 @@ use crate::registry::RegistryError;
 
 /// Why a run failed (never because of simulated faults: those are results).
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum SimError {
     /// The scenario is invalid.
     #[error(transparent)]
@@ -26,11 +27,12 @@ pub enum SimError {
     #[error(transparent)]
     Durable(#[from] DurableError),
     /// A slot's aggregate failed verification (a simulator bug, never expected).
-    #[error("aggregate of slot {slot}: {error}")]
+    #[error("the aggregate of slot {slot} failed verification")]
     Aggregate {
         /// The slot.
         slot: u64,
-        /// The error.
+        /// The aggregate's error.
+        #[source]
         error: AggregateError,
     },
 }

@@ -15,16 +15,17 @@ pub type Instance = TestInstance;
 
 /// Why keys could not be set up.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum KeySetupError {
     /// Key generation failed.
-    #[error("key generation: {0}")]
+    #[error("key generation failed")]
     Key(#[from] KeyError),
     /// The durable signer could not be created or prepared.
-    #[error("durable signer: {0}")]
+    #[error("the durable signer could not be set up")]
     Durable(#[from] DurableError),
     /// The temporary directory could not be created.
-    #[error("temporary directory: {0}")]
-    TempDir(String),
+    #[error("the temporary key directory could not be created")]
+    TempDir(#[source] std::io::Error),
 }
 
 /// One identity's signers.

@@ -218,12 +218,26 @@ impl Simulation {
         if node.has(FaultKind::DifferentHead, slot) && head.slot > 0 {
             head = self.parent(head);
         }
-        let data = AttestationData {
-            slot,
-            head,
-            target: self.ancestor_below(node.head, slot),
-            source: self.justified,
-        };
+        let mut target = self.ancestor_below(node.head, slot);
+        if node.has(FaultKind::DifferentTarget, slot) {
+            target = sibling(target);
+        }
+        let data = AttestationData { slot, head, target, source: self.justified };
+        if node.has(FaultKind::EquivocatingTarget, slot) {
+            let own_head = |k: u8| Checkpoint {
+                root: Hash256::from(hash(&[
+                    b"own head",
+                    &(id as u64).to_le_bytes(),
+                    &slot.to_le_bytes(),
+                    &[k],
+                ])),
+                slot,
+            };
+            self.sign_vote(id, AttestationData { head: own_head(0), ..data }, false);
+            let other = AttestationData { head: own_head(1), target: sibling(target), ..data };
+            self.sign_vote(id, other, true);
+            return;
+        }
         let equivocating = node.has(FaultKind::Equivocating, slot);
         self.sign_vote(id, data, false);
         if equivocating {
@@ -258,4 +272,10 @@ impl Simulation {
         let vote = MemberVote { member, data, signature: share.signature };
         self.send(id, aggregator(self), Msg::Vote { entry, vote });
     }
+}
+
+/// The block a `different-target` member saw at `target`'s slot instead of `target` (one per target, so
+/// every member that saw the fork names the same block).
+fn sibling(target: Checkpoint) -> Checkpoint {
+    Checkpoint { root: Hash256::from(hash(&[b"sibling", target.root.as_slice()])), slot: target.slot }
 }

@@ -89,6 +89,8 @@ pub struct SlashableEvent {
     pub group: String,
     /// `double-vote` or `surround-vote`.
     pub offence: String,
+    /// The component whose units conflict: `source`, `target` or `head`.
+    pub component: String,
     /// Slots of the two votes.
     pub slots: (u64, u64),
     /// Equivocating members of the group (below m means honest members pay).
@@ -131,11 +133,18 @@ pub struct Report {
     pub protection_refusals: u64,
     /// Slashable events (any).
     pub slashable_events: u64,
-    /// Events that break safety: a verified slashing evidence, or a slot with two certified blocks, against a
-    /// group with fewer than m Byzantine members (so honest members pay).
+    /// Events that break safety: a verified slashing evidence or a conflicting credit (counted once when both),
+    /// or a slot with two certified blocks, against a group with fewer than m Byzantine members (so honest
+    /// members pay); plus every unprovable conflicting credit.
     pub safety_violations: u64,
     /// Slots with two or more certified blocks.
     pub conflicting_blocks: u64,
+    /// Pairs of conflicting units (two targets of one slot, a surround, two units in one slot) the aggregator
+    /// credited one group for; a safety violation unless the group has m Byzantine members.
+    pub conflicting_credits: u64,
+    /// Of those, pairs no verified evidence proves (accounting and slashing disagree): always a safety
+    /// violation, and zero by construction.
+    pub unprovable_conflicting_credits: u64,
     /// Messages lost or cut by partitions.
     pub messages_dropped: u64,
     /// Per entry (groups first, then singles).
@@ -208,8 +217,13 @@ impl Report {
             self.messages_dropped
         ));
         out.push_str(&format!(
-            "slashable events {}; safety violations {} (conflicting blocks {})\n",
-            self.slashable_events, self.safety_violations, self.conflicting_blocks
+            "slashable events {}; safety violations {} (conflicting blocks {}, conflicting credits {}, \
+             unprovable {})\n",
+            self.slashable_events,
+            self.safety_violations,
+            self.conflicting_blocks,
+            self.conflicting_credits,
+            self.unprovable_conflicting_credits
         ));
         let o = &self.overhead;
         out.push_str(&format!(

@@ -126,6 +126,19 @@ pub enum FaultKind {
     DifferentHead,
     /// Attests, but never proposes when it is the primary.
     FailedPrimary,
+    /// Saw another block at its target's slot (a fork the others never saw): votes that sibling target.
+    DifferentTarget,
+    /// Byzantine: runs a second signer over its keys and every slot votes both its view's target and the
+    /// sibling target a `different-target` member votes, each time with a head nobody else uses (the attack
+    /// of issue 13, finding 2).
+    EquivocatingTarget,
+}
+
+impl FaultKind {
+    /// True for the faults that run a second signer over the member's keys (the Byzantine ones).
+    pub fn is_byzantine(self) -> bool {
+        matches!(self, FaultKind::Equivocating | FaultKind::EquivocatingTarget)
+    }
 }
 
 /// A fault of one member over a slot range.
@@ -169,27 +182,43 @@ pub struct PartitionConfig {
 }
 
 /// Why a scenario was refused.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ScenarioError {
     /// The TOML does not parse or has unknown fields.
-    #[error("scenario file: {0}")]
-    Parse(String),
+    #[error("the scenario file does not parse")]
+    Parse(#[source] toml::de::Error),
+    /// The scenario could not be written as TOML.
+    #[error("the scenario cannot be written as TOML")]
+    Serialize(#[source] toml::ser::Error),
     /// Slots outside 1..=200.
     #[error("slots must be in 1..={MAX_SLOTS}, got {0}")]
     Slots(u64),
     /// Loss outside [0, 1].
     #[error("loss must be in [0, 1], got {0}")]
-    Loss(String),
+    Loss(f64),
     /// Nothing to simulate.
     #[error("a scenario needs at least one group or single validator")]
     Empty,
-    /// A group's shape is invalid.
-    #[error("group {group}: {reason}")]
-    Group {
+    /// A group's threshold or size is out of range.
+    #[error("group {group}: need 1 <= m <= n <= 16, got m = {m}, n = {n}")]
+    GroupShape {
         /// The group.
         group: usize,
-        /// Why.
-        reason: String,
+        /// Its threshold.
+        m: u8,
+        /// Its members.
+        n: u8,
+    },
+    /// A group's balance is below n minimum balances.
+    #[error("group {group}: a balance of {increments} minimum balances is below its {n} members")]
+    GroupBalance {
+        /// The group.
+        group: usize,
+        /// Its balance, in minimum balances.
+        increments: u64,
+        /// Its members.
+        n: u8,
     },
     /// A fault or partition names a member outside its group.
     #[error("group {group} has no member {member}")]
@@ -207,14 +236,14 @@ pub enum ScenarioError {
 impl Scenario {
     /// Parses and validates a TOML scenario.
     pub fn from_toml(text: &str) -> Result<Self, ScenarioError> {
-        let s: Scenario = toml::from_str(text).map_err(|e| ScenarioError::Parse(e.to_string()))?;
+        let s: Scenario = toml::from_str(text).map_err(ScenarioError::Parse)?;
         s.validate()?;
         Ok(s)
     }
 
     /// The scenario as TOML.
     pub fn to_toml(&self) -> Result<String, ScenarioError> {
-        toml::to_string(self).map_err(|e| ScenarioError::Parse(e.to_string()))
+        toml::to_string(self).map_err(ScenarioError::Serialize)
     }
 
     /// Checks every rule the simulator relies on.
@@ -223,18 +252,17 @@ impl Scenario {
             return Err(ScenarioError::Slots(self.slots));
         }
         if !(0.0..=1.0).contains(&self.network.loss) {
-            return Err(ScenarioError::Loss(self.network.loss.to_string()));
+            return Err(ScenarioError::Loss(self.network.loss));
         }
         if self.groups.is_empty() && self.singles == 0 {
             return Err(ScenarioError::Empty);
         }
         for (gi, g) in self.groups.iter().enumerate() {
-            let bad = |reason: String| ScenarioError::Group { group: gi, reason };
             if g.n == 0 || g.n > 16 || g.m == 0 || g.m > g.n {
-                return Err(bad(format!("need 1 <= m <= n <= 16, got m = {}, n = {}", g.m, g.n)));
+                return Err(ScenarioError::GroupShape { group: gi, m: g.m, n: g.n });
             }
-            if g.balance_increments.is_some_and(|b| b < u64::from(g.n)) {
-                return Err(bad("balance below n × minimum balance".into()));
+            if let Some(increments) = g.balance_increments.filter(|b| *b < u64::from(g.n)) {
+                return Err(ScenarioError::GroupBalance { group: gi, increments, n: g.n });
             }
             if let Some(f) = g.faults.iter().find(|f| f.member >= g.n) {
                 return Err(ScenarioError::UnknownMember { group: gi, member: f.member });
@@ -322,8 +350,12 @@ mod tests {
         assert_eq!(Scenario::from_toml("slots = 10"), Err(ScenarioError::Empty));
         assert!(matches!(
             Scenario::from_toml("[[groups]]\nm = 5\nn = 4"),
-            Err(ScenarioError::Group { group: 0, .. })
+            Err(ScenarioError::GroupShape { group: 0, m: 5, n: 4 })
         ));
+        assert_eq!(
+            Scenario::from_toml("[[groups]]\nm = 3\nn = 4\nbalance_increments = 3"),
+            Err(ScenarioError::GroupBalance { group: 0, increments: 3, n: 4 })
+        );
         assert_eq!(
             Scenario::from_toml("[[groups]]\nm = 3\nn = 4\nfaults = [{ member = 4, kind = 'crashed' }]"),
             Err(ScenarioError::UnknownMember { group: 0, member: 4 })

@@ -1,17 +1,18 @@
 //! Closing a slot at the aggregator (tallies, rewards, aggregates, justification) and the end-of-run
-//! report, including the slashing detector that sees every share anyone produced.
+//! report, with the slashing detector's findings (`detector.rs`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use ndvt_aggregation::{ConcatAggregate, GroupSignature, Scheme, Share};
 use tree_hash::Hash256;
 
+use super::detector::{ConflictKey, component_name};
 use super::engine::{INTERVAL_MS, SLOT_MS, Sch, Simulation};
 use super::error::SimError;
 use super::report::{EntryReport, Report, SlashableEvent, SlotPoint, percentiles};
 use crate::accounting::{Component, MemberVote, RewardModel, tally};
 use crate::containers::{AttestationData, Checkpoint};
-use crate::slashing::{Offence, SlashingEvidence, conflict};
+use crate::slashing::Offence;
 
 /// Running overhead sums.
 #[derive(Default)]
@@ -60,10 +61,13 @@ impl Simulation {
             let quorum = !t.full.is_empty();
             stats.quorum += u64::from(quorum);
             let (source, target, head) = (
-                t.counts(Component::Source, &canon.source),
-                t.counts(Component::Target, &canon.target),
-                t.counts(Component::Head, &canon.head),
+                t.counts_canonical(Component::Source, &canon),
+                t.counts_canonical(Component::Target, &canon),
+                t.counts_canonical(Component::Head, &canon),
             );
+            if !meta.single {
+                self.credited[e].extend(t.credits.iter().map(|(c, _)| (slot, *c)));
+            }
             stats.correct.source += u64::from(source);
             stats.correct.target += u64::from(target);
             stats.correct.head += u64::from(head);
@@ -129,37 +133,6 @@ impl Simulation {
         Ok(())
     }
 
-    /// Slashing evidence the detector can build and the registry accepts, per group.
-    fn detect_slashings(&self) -> Vec<(usize, Offence, u64, u64)> {
-        let mut found = Vec::new();
-        for (e, meta) in self.entries.iter().enumerate() {
-            if meta.single {
-                continue;
-            }
-            let m = usize::from(meta.attestation.threshold());
-            let quorums: Vec<(&AttestationData, Vec<Share<Sch>>)> = self.produced[e]
-                .iter()
-                .filter(|(_, s)| s.len() >= m)
-                .map(|(d, s)| (d, s.values().cloned().collect()))
-                .collect();
-            for (i, (a, sa)) in quorums.iter().enumerate() {
-                for (b, sb) in &quorums[i + 1..] {
-                    if conflict(a, b).is_none() {
-                        continue;
-                    }
-                    let Ok(ev) = SlashingEvidence::build(e as u64, &meta.attestation, (**a, sa), (**b, sb))
-                    else {
-                        continue;
-                    };
-                    if let Ok(offence) = self.registry.verify_evidence(&ev, self.sc.slots) {
-                        found.push((e, offence, a.slot, b.slot));
-                    }
-                }
-            }
-        }
-        found
-    }
-
     /// True if a block of `slot` was certified before the slot ended.
     fn block_made(&self, slot: u64) -> bool {
         let end = (slot + 1) * SLOT_MS;
@@ -179,22 +152,32 @@ impl Simulation {
         r.conflicting_blocks = self.certified.values().filter(|c| c.len() > 1).count() as u64;
         let slashings = self.detect_slashings();
         r.slashable_events = slashings.len() as u64;
-        let mut honest_slashed = 0;
-        for (e, offence, a, b) in &slashings {
-            let meta = &self.entries[*e];
-            let m = meta.attestation.threshold();
-            if meta.byzantine < m {
-                honest_slashed += 1;
-            }
+        let honest = |e: usize| self.entries[e].byzantine < self.entries[e].attestation.threshold();
+        let proven: BTreeSet<&ConflictKey> = slashings.iter().map(|s| &s.key).collect();
+        let credited = self.conflicting_credits();
+        r.conflicting_credits = credited.len() as u64;
+        r.unprovable_conflicting_credits = credited.iter().filter(|k| !proven.contains(k)).count() as u64;
+        // Honest members pay for a verified evidence, or for a conflicting credit (the same event when the
+        // credit is proven, so each is counted once), against a group with fewer than m Byzantine members.
+        let honest_slashed = proven
+            .iter()
+            .copied()
+            .chain(&credited)
+            .filter(|k| honest(k.entry))
+            .collect::<BTreeSet<_>>()
+            .len() as u64;
+        for s in &slashings {
+            let meta = &self.entries[s.key.entry];
             r.slashings.push(SlashableEvent {
                 group: meta.name.clone(),
-                offence: match offence {
+                offence: match s.offence {
                     Offence::DoubleVote => "double-vote".into(),
-                    Offence::SurroundVote => "surround-vote".into(),
+                    _ => "surround-vote".into(),
                 },
-                slots: (*a, *b),
+                component: component_name(s.key.a.1.component()).into(),
+                slots: (s.key.a.0, s.key.b.0),
                 byzantine: meta.byzantine,
-                m,
+                m: meta.attestation.threshold(),
             });
         }
         // Two certified blocks of one slot need 2m − n members signing both; if fewer than m of the group
@@ -210,7 +193,7 @@ impl Simulation {
                         })
                 })
                 .count() as u64;
-        r.safety_violations = honest_slashed + honest_forks;
+        r.safety_violations = honest_slashed + honest_forks + r.unprovable_conflicting_credits;
         let (mut gd, mut gq, mut gs, mut gt, mut gh, mut sd, mut sq) = (0, 0, 0, 0, 0, 0, 0);
         for (e, meta) in self.entries.iter().enumerate() {
             let assigned = self.proposer_of.values().filter(|p| **p == e).count() as u64;
@@ -244,7 +227,7 @@ impl Simulation {
                 proposals_assigned: assigned,
                 proposals_missed: missed,
                 rewards: st.rewards,
-                slashable_events: slashings.iter().filter(|s| s.0 == e).count() as u64,
+                slashable_events: slashings.iter().filter(|s| s.key.entry == e).count() as u64,
             });
         }
         r.participation = ratio(gq, gd);
