@@ -62,11 +62,11 @@ pub fn run(args: &SimulateArgs) -> Result<(), Failure> {
     }
     bar.set_message("generating keys");
     let sim = Simulation::new(&scenario, args.verify_aggregates)
-        .map_err(|e| Failure::invalid(format!("simulator setup: {}", crate::describe(&e.into()))))?;
+        .map_err(|e| Failure::invalid(format!("simulator setup: {}", crate::describe(&e))))?;
     bar.set_message(scenario.name.clone());
     let report = sim
         .run(&mut |slot, _| bar.set_position(slot))
-        .map_err(|e| Failure::invalid(format!("simulation: {}", crate::describe(&e.into()))))?;
+        .map_err(|e| Failure::invalid(format!("simulation: {}", crate::describe(&e))))?;
     bar.finish_and_clear();
     if let Some(path) = &args.svg {
         std::fs::write(path, participation_svg(&report))
