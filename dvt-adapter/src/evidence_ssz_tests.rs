@@ -135,3 +135,20 @@ fn evidence_of_an_invalid_shape_has_no_encoding() {
     ev.b.votes.clear();
     assert!(matches!(ev.to_ssz_bytes(), Err(SlashingError::EmptySide(Side::B))));
 }
+
+/// The `decode_evidence` fuzz target's seed is this evidence's encoding; `NDVT_WRITE_FUZZ_CORPUS=1` rewrites it,
+/// otherwise the committed seed must equal its generator.
+#[test]
+fn the_fuzz_seed_is_committed() {
+    let (_, ev) = surround();
+    let bytes = ev.to_ssz_bytes().unwrap();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus/decode_evidence");
+    let path = dir.join("seed-surround");
+    if std::env::var_os("NDVT_WRITE_FUZZ_CORPUS").is_some() {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(&path, &bytes).unwrap();
+    }
+    let committed =
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{} ({e}): NDVT_WRITE_FUZZ_CORPUS=1", path.display()));
+    assert!(committed == bytes, "{} differs from its generator", path.display());
+}

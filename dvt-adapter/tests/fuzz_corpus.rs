@@ -134,3 +134,28 @@ fn mutated_seeds_never_panic_and_stay_canonical() {
         }
     }
 }
+
+/// The slashing-evidence target's corpus (seeded from `evidence_ssz_tests`): every file, and every truncation
+/// and byte flip of each, goes through the check libFuzzer runs.
+#[test]
+fn evidence_corpus_passes_the_check_under_mutation() {
+    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../fuzz/corpus/decode_evidence"));
+    let files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .collect();
+    assert!(!files.is_empty(), "the decode_evidence corpus is missing its seed");
+    for f in files {
+        let seed = std::fs::read(&f).unwrap();
+        containers::decode_evidence(&seed);
+        for cut in 0..seed.len() {
+            containers::decode_evidence(&seed[..cut]);
+        }
+        for i in 0..seed.len() {
+            let mut m = seed.clone();
+            m[i] ^= 0xff;
+            containers::decode_evidence(&m);
+        }
+    }
+}

@@ -10,6 +10,8 @@ use ndvt_adapter::containers::{
     AggregatedAttestation, AggregatedSignatureProof, Attestation, AttestationData, BlockHeader, Checkpoint,
     SignedAttestation, Validator, decode, encode,
 };
+use ndvt_adapter::slashing::SlashingEvidence;
+use ndvt_aggregation::Ed25519;
 use ssz::{Decode, Encode};
 use tree_hash::TreeHash;
 
@@ -57,5 +59,17 @@ fn check<T: Decode + Encode + PartialEq + Debug>(
             let _ = root(&value);
         }
         Err(e) => assert_eq!(e.container(), name, "the error names the container"),
+    }
+}
+
+/// Decodes `data` as slashing evidence (Ed25519 member signatures, the cheap scheme: the container and its
+/// shape checks are what is fuzzed, and they are scheme-generic). Accepted bytes re-encode to themselves and
+/// decode to the same value; rejected bytes give a typed error. Panics only when an invariant breaks.
+pub fn decode_evidence(data: &[u8]) {
+    if let Ok(evidence) = SlashingEvidence::<Ed25519>::from_ssz_bytes(data) {
+        let again = evidence.to_ssz_bytes().expect("decoded evidence re-encodes");
+        assert_eq!(again, data, "an accepted evidence encoding must be the canonical one");
+        let back = SlashingEvidence::<Ed25519>::from_ssz_bytes(&again).expect("canonical bytes decode");
+        assert_eq!(back, evidence, "decode(encode(v)) != v");
     }
 }
