@@ -260,6 +260,25 @@ pub enum SuccinctError {
         /// Registry entries.
         registry: usize,
     },
+    /// A registry longer than a 32-bit index can address.
+    #[error("a registry of {0} entries is beyond 2^32")]
+    RegistryTooLarge(usize),
+    /// The participation does not give one registry index per participant.
+    #[error("{indices} registry indices for {participants} participants")]
+    ParticipantIndices {
+        /// Indices in the participation.
+        indices: usize,
+        /// Participants in the statement.
+        participants: usize,
+    },
+    /// A participant's registry index is outside the registry or not above the previous one.
+    #[error("registry index {index} is out of order or outside a registry of {registry} entries")]
+    ParticipantIndex {
+        /// The index.
+        index: u32,
+        /// Registry entries.
+        registry: u32,
+    },
     /// The epoch is beyond a Devnet 4 key's 2^32 lifetime.
     #[error("epoch {0} is beyond the 2^32 lifetime")]
     EpochRange(u64),

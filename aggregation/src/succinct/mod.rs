@@ -47,8 +47,9 @@ pub mod security;
 mod sponge_air;
 
 pub use aggregate::{
-    AggregateProof, AggregateStatement, Contribution, Lean, MAX_PROOF_BYTES, MAX_SIGNATURES, Participant,
-    SuccinctAggregate, prove_aggregate, statement_for, verify_aggregate,
+    AggregateProof, AggregateStatement, Contribution, Lean, MAX_KEY_ENTRIES, MAX_PROOF_BYTES, MAX_SIGNATURES,
+    Participant, Participation, SuccinctAggregate, prove_aggregate, registry_commitment, statement_for,
+    verify_aggregate,
 };
 pub use chain_air::BLOCK_ROWS;
 pub use chain_walk::{

@@ -6,7 +6,10 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use ndvt_xmss::primitives::walk;
 
 use super::super::fixture::single_epoch_signature;
-use super::proof::{prove_signers, select_signers, verify_aggregate, witness};
+use p3_field::PrimeCharacteristicRing;
+
+use super::super::config::Val;
+use super::proof::{AggregateProof, prove_signers, select_signers, verify_aggregate, witness};
 use super::statement::{AggregateStatement, Contribution, Participant};
 use super::{CHAINS, SignerWitness, TOP};
 
@@ -27,7 +30,7 @@ fn setup(m: u8, n: u8, singles: usize) -> (AggregateStatement, Vec<Contribution>
         contributions.push(Contribution { participant: participants.len(), member: 0, signature: sig });
         participants.push(Participant::single(pk));
     }
-    (AggregateStatement { message: MESSAGE, epoch: EPOCH, participants }, contributions)
+    (AggregateStatement::new(MESSAGE, EPOCH, participants).unwrap(), contributions)
 }
 
 /// True if no verifying proof comes out of these rows: the prover's own constraint check (debug builds)
@@ -144,4 +147,19 @@ fn a_walk_cannot_start_after_the_digit() {
     w.hashes[chain] = walk(&w.parameter, EPOCH, chain as u8, digit, 1, &w.hashes[chain]);
     w.digits[chain] = digit + 1;
     assert!(refused(&statement, &signers));
+}
+
+/// The prover grinds before the LogUp challenges and the verifier checks it: the same proof with its
+/// lookup proof-of-work witness dropped or changed does not verify.
+#[test]
+fn the_lookup_grinding_is_performed_and_checked() {
+    let (statement, contributions) = setup(1, 1, 0);
+    let proof = prove_signers(&statement, &honest(&statement, &contributions)).unwrap();
+    verify_aggregate(&statement, &proof).unwrap();
+    let ground = proof.0.lookup_pow_witness.expect("the prover grinds before the LogUp challenges");
+    for forged in [None, Some(ground + Val::ONE)] {
+        let mut copy = AggregateProof::from_bytes(&proof.to_bytes()).unwrap();
+        copy.0.lookup_pow_witness = forged;
+        assert!(verify_aggregate(&statement, &copy).is_err(), "{forged:?} accepted");
+    }
 }
