@@ -56,7 +56,7 @@ pub use chain_walk::{
     ChainWalk, ChainWalkProof, ChainWalkStatement, MAX_STEPS, MAX_WALKS, WalkStart, prove_chain_walks,
     verify_chain_walks,
 };
-pub use error::{ProofDecodeError, SuccinctError};
+pub use error::{ProofDecodeError, Rejection, SuccinctError};
 pub use leaf_sponge::{
     LeafClaim, LeafInput, LeafStatement, MAX_DIMENSION, MAX_LEAVES, prove_leaves, verify_leaves,
 };

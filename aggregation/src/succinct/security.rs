@@ -41,7 +41,7 @@ where
     let fri = fri_parameters_standalone();
     let degree_bits = height.trailing_zeros() as usize;
     let domain = TwoAdicMultiplicativeCoset::new(Val::ONE, degree_bits)
-        .ok_or_else(|| SuccinctError::Proving(format!("no two-adic domain of 2^{degree_bits} points")))?;
+        .ok_or(SuccinctError::TraceDomain { degree_bits })?;
     let params = StarkSecurityParams::from_air::<Val, Challenge, _>(
         fri.security_regime(),
         air,

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use super::super::config::{Challenge, Config, Val, batch_config};
 use super::super::encoding::{MAX_DEGREE_BITS, Reader, Writer};
-use super::super::error::{ProofDecodeError, SuccinctError};
+use super::super::error::{ProofDecodeError, Rejection, SuccinctError};
 use super::statement::{AggregateStatement, Contribution};
 use super::tables::{Table, tables};
 use super::{
@@ -176,9 +176,8 @@ pub(crate) fn prove_signers(
             )
         },
     );
-    let sig = sig.ok_or_else(|| SuccinctError::Proving("a message hash aborts".into()))?;
-    let (chain, chain_uses) =
-        chain.ok_or_else(|| SuccinctError::Proving("a codeword misses the target sum".into()))?;
+    let sig = sig.ok_or(SuccinctError::MessageHashAborts)?;
+    let (chain, chain_uses) = chain.ok_or(SuccinctError::TargetSumMissed)?;
     let uses: Vec<usize> = signers
         .iter()
         .filter(|w| w.participant < statement.participants.len())
@@ -191,11 +190,9 @@ pub(crate) fn prove_signers(
     let traces: [&RowMajorMatrix<Val>; 6] = [&sig, &chain, &sponge, &merkle, &key, &tweak];
     let config = batch_config(DOMAIN_TAG);
     let bits: Vec<usize> = traces.iter().map(|t| t.height().trailing_zeros() as usize).collect();
-    let data = ProverData::from_airs_and_degrees(&config, &airs, &bits)
-        .map_err(|e| SuccinctError::Proving(format!("{e:?}")))?;
+    let data = ProverData::from_airs_and_degrees(&config, &airs, &bits).map_err(SuccinctError::Proving)?;
     let instances = StarkInstance::new_multiple(&airs, &traces, &public_values(statement, &entries));
-    let proof = p3_batch_stark::prove_batch(&config, &instances, &data)
-        .map_err(|e| SuccinctError::Proving(format!("{e:?}")))?;
+    let proof = p3_batch_stark::prove_batch(&config, &instances, &data).map_err(SuccinctError::Proving)?;
     Ok(AggregateProof(proof))
 }
 
@@ -205,17 +202,14 @@ pub fn verify_aggregate(statement: &AggregateStatement, proof: &AggregateProof) 
     let entries = statement.key_entries();
     let expected = degree_bits(statement.signatures(), entries.len());
     if proof.0.degree_bits != expected {
-        return Err(SuccinctError::Rejected(format!(
-            "table heights 2^{:?}, the statement needs 2^{expected:?}",
-            proof.0.degree_bits
-        )));
+        return Err(Rejection::Heights { got: proof.0.degree_bits.clone(), expected }.into());
     }
     let airs = statement_tables(statement, &entries);
     let config = batch_config(DOMAIN_TAG);
-    let data = ProverData::from_airs_and_degrees(&config, &airs, &expected)
-        .map_err(|e| SuccinctError::Rejected(format!("{e:?}")))?;
+    let data =
+        ProverData::from_airs_and_degrees(&config, &airs, &expected).map_err(SuccinctError::Proving)?;
     p3_batch_stark::verify_batch(&config, &airs, &proof.0, &public_values(statement, &entries), &data.common)
-        .map_err(|e| SuccinctError::Rejected(format!("{e:?}")))
+        .map_err(|e| Rejection::Batch(e).into())
 }
 
 impl AggregateProof {

@@ -95,7 +95,7 @@ fn table_shapes(signatures: usize, key_entries: usize) -> Result<Vec<TableShape>
     let log_heights = degree_bits(signatures, key_entries);
     // The lookups exactly as the prover packs them into permutation columns.
     let data = ProverData::from_airs_and_degrees(&batch_config(b""), &airs, &log_heights)
-        .map_err(|e| SuccinctError::Proving(format!("{e:?}")))?;
+        .map_err(SuccinctError::Proving)?;
     let shapes =
         airs.iter().zip(&log_heights).zip(&data.common.lookups).map(|((air, &log_height), lookups)| {
             let symbolic =
