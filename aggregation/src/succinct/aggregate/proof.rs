@@ -20,7 +20,7 @@ use super::{
     tweak_table,
 };
 
-const DOMAIN_TAG: &[u8] = b"ndvt/succinct/aggregate/v1";
+pub(crate) const DOMAIN_TAG: &[u8] = b"ndvt/succinct/aggregate/v1";
 
 /// A STARK proof of an [`AggregateStatement`].
 pub struct AggregateProof(pub(super) BatchProof<Config>);
@@ -159,6 +159,15 @@ pub(crate) fn prove_signers(
     statement: &AggregateStatement,
     signers: &[SignerWitness],
 ) -> Result<AggregateProof, SuccinctError> {
+    prove_signers_with(statement, signers, &batch_config(DOMAIN_TAG))
+}
+
+/// [`prove_signers`] under another configuration (a test proves without the lookup grinding).
+pub(crate) fn prove_signers_with(
+    statement: &AggregateStatement,
+    signers: &[SignerWitness],
+    config: &Config,
+) -> Result<AggregateProof, SuccinctError> {
     // Heights come from the statement, as the verifier's do, whatever rows a (dishonest) caller passes.
     let (epoch, n) = (statement.epoch, statement.signatures());
     let entries = statement.key_entries();
@@ -188,11 +197,10 @@ pub(crate) fn prove_signers(
     let tweak = tweak_table::tweak_trace(epoch, &chain_uses, &[signers.len() as u32; DEPTH]);
     let airs = statement_tables(statement, &entries);
     let traces: [&RowMajorMatrix<Val>; 6] = [&sig, &chain, &sponge, &merkle, &key, &tweak];
-    let config = batch_config(DOMAIN_TAG);
     let bits: Vec<usize> = traces.iter().map(|t| t.height().trailing_zeros() as usize).collect();
-    let data = ProverData::from_airs_and_degrees(&config, &airs, &bits).map_err(SuccinctError::Proving)?;
+    let data = ProverData::from_airs_and_degrees(config, &airs, &bits).map_err(SuccinctError::Proving)?;
     let instances = StarkInstance::new_multiple(&airs, &traces, &public_values(statement, &entries));
-    let proof = p3_batch_stark::prove_batch(&config, &instances, &data).map_err(SuccinctError::Proving)?;
+    let proof = p3_batch_stark::prove_batch(config, &instances, &data).map_err(SuccinctError::Proving)?;
     Ok(AggregateProof(proof))
 }
 

@@ -8,9 +8,11 @@ use ndvt_xmss::primitives::walk;
 use super::super::fixture::single_epoch_signature;
 use p3_field::PrimeCharacteristicRing;
 
-use super::super::config::Val;
+use super::super::config::{Val, config};
 use super::super::error::{Rejection, SuccinctError};
-use super::proof::{AggregateProof, prove_signers, select_signers, verify_aggregate, witness};
+use super::proof::{
+    AggregateProof, DOMAIN_TAG, prove_signers, prove_signers_with, select_signers, verify_aggregate, witness,
+};
 use super::statement::{AggregateStatement, Contribution, Participant};
 use super::{CHAINS, SignerWitness, TOP};
 
@@ -150,12 +152,16 @@ fn a_walk_cannot_start_after_the_digit() {
     assert!(refused(&statement, &signers));
 }
 
-/// The prover grinds before the LogUp challenges and the verifier checks it: the same proof with its
-/// lookup proof-of-work witness dropped or changed does not verify.
+/// The prover grinds before the LogUp challenges and the verifier checks it: a proof made without the
+/// lookup grinding, or with its proof-of-work witness dropped or changed, does not verify.
 #[test]
 fn the_lookup_grinding_is_performed_and_checked() {
     let (statement, contributions) = setup(1, 1, 0);
-    let proof = prove_signers(&statement, &honest(&statement, &contributions)).unwrap();
+    let signers = honest(&statement, &contributions);
+    let ungrounded = prove_signers_with(&statement, &signers, &config(DOMAIN_TAG)).unwrap();
+    assert!(verify_aggregate(&statement, &ungrounded).is_err(), "a proof without lookup grinding verified");
+
+    let proof = prove_signers(&statement, &signers).unwrap();
     verify_aggregate(&statement, &proof).unwrap();
     let ground = proof.0.lookup_pow_witness.expect("the prover grinds before the LogUp challenges");
     for forged in [None, Some(ground + Val::ONE)] {
