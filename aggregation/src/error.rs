@@ -2,6 +2,7 @@
 
 /// Why a group key could not be built or decoded.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum GroupKeyError {
     /// No members.
     #[error("a group needs at least one member")]
@@ -54,6 +55,7 @@ pub enum GroupKeyError {
 
 /// Why a group signature is not valid for a group, epoch and message.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum GroupSignatureError {
     /// The signature names another group.
     #[error("the signature is for another group")]
@@ -114,6 +116,7 @@ pub enum GroupSignatureError {
 
 /// Why a share could not be decoded.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ShareDecodeError {
     /// Wrong length.
     #[error("share: expected {expected} bytes, got {got}")]

@@ -6,8 +6,8 @@
 use ndvt_aggregation::succinct::fixture::single_epoch_signature;
 use ndvt_aggregation::succinct::security::aggregate_security;
 use ndvt_aggregation::succinct::{
-    AggregateProof, AggregateStatement, Contribution, MAX_SIGNATURES, Participant, SuccinctError,
-    prove_aggregate, verify_aggregate,
+    AggregateProof, AggregateStatement, Contribution, MAX_KEY_ENTRIES, MAX_SIGNATURES, Participant,
+    SuccinctError, prove_aggregate, verify_aggregate,
 };
 use ndvt_xmss::{Devnet4, PublicKey, Signature};
 
@@ -43,7 +43,7 @@ fn fixture(groups: &[(u8, u8, &[u8])], singles: usize) -> Fixture {
         contributions.push(Contribution { participant: participants.len(), member: 0, signature: sig });
         participants.push(Participant::single(pk));
     }
-    Fixture { statement: AggregateStatement { message: MESSAGE, epoch: EPOCH, participants }, contributions }
+    Fixture { statement: AggregateStatement::new(MESSAGE, EPOCH, participants).unwrap(), contributions }
 }
 
 #[test]
@@ -73,6 +73,13 @@ fn every_public_input_is_bound() {
     let refused = |change: &dyn Fn(&mut AggregateStatement), what: &str| {
         let mut statement = f.statement.clone();
         change(&mut statement);
+        // A participant added or removed gets its place in the (unchanged) registry commitment, so that
+        // the proof, not the statement's own consistency check, is what refuses it.
+        let n = statement.participants.len() as u32;
+        if statement.participation.indices.len() != n as usize {
+            statement.participation.registry_len = n;
+            statement.participation.indices = (0..n).collect();
+        }
         assert_ne!(statement, f.statement, "{what}");
         assert!(
             matches!(verify_aggregate(&statement, &proof), Err(SuccinctError::Rejected(_))),
@@ -137,8 +144,35 @@ fn the_honest_prover_refuses_what_it_cannot_prove() {
         prove_aggregate(&f.statement, &f.contributions),
         Err(SuccinctError::UnknownParticipant { participant: 1, participants: 1 })
     ));
-    let empty = AggregateStatement { message: MESSAGE, epoch: EPOCH, participants: vec![] };
+    let empty = AggregateStatement::new(MESSAGE, EPOCH, vec![]).unwrap();
     assert!(matches!(prove_aggregate(&empty, &[]), Err(SuccinctError::NoParticipants)));
+}
+
+/// The participation must give each participant one registry index, strictly increasing, inside the
+/// registry.
+#[test]
+fn participation_indices_are_checked() {
+    let f = fixture(&[], 2);
+    let proof = prove_aggregate(&f.statement, &f.contributions).unwrap();
+    let with = |edit: &dyn Fn(&mut AggregateStatement)| {
+        let mut s = f.statement.clone();
+        edit(&mut s);
+        verify_aggregate(&s, &proof).unwrap_err()
+    };
+    assert!(matches!(
+        with(&|s| s.participation.indices.truncate(1)),
+        SuccinctError::ParticipantIndices { indices: 1, participants: 2 }
+    ));
+    assert!(matches!(
+        with(&|s| s.participation.indices = vec![1, 1]),
+        SuccinctError::ParticipantIndex { index: 1, registry: 2 }
+    ));
+    assert!(matches!(
+        with(&|s| s.participation.indices = vec![0, 2]),
+        SuccinctError::ParticipantIndex { index: 2, registry: 2 }
+    ));
+    assert!(matches!(with(&|s| s.participation.registry_len = 3), SuccinctError::Rejected(_)));
+    assert!(matches!(with(&|s| s.participation.registry_commitment[31] ^= 1), SuccinctError::Rejected(_)));
 }
 
 #[test]
@@ -176,14 +210,36 @@ fn tampered_proof_bytes_are_rejected() {
     assert_eq!(AggregateProof::from_bytes(&bytes).unwrap().to_bytes(), bytes, "one encoding");
 }
 
+/// Every conjectured soundness term, the LogUp fingerprint included, stays at or above 100 bits from one
+/// signature up to the largest shape the verifier accepts (the most signatures over the most keys).
 #[test]
-fn aggregate_security_is_at_least_100_conjectured_bits() {
-    for n in [1, 2, 16, 128, MAX_SIGNATURES] {
-        let r = aggregate_security(n).unwrap();
+fn every_aggregate_soundness_term_is_at_least_100_conjectured_bits() {
+    let shapes =
+        [(1, 1), (2, 3), (16, 22), (128, 176), (MAX_SIGNATURES, 1_408), (MAX_SIGNATURES, MAX_KEY_ENTRIES)];
+    for (signatures, keys) in shapes {
+        let r = aggregate_security(signatures, keys).unwrap();
+        let terms: Vec<String> =
+            r.conjectured_terms.iter().map(|t| format!("{} {:.1}", t.label, t.bits)).collect();
         eprintln!(
-            "{n} signatures: 2^{} rows, conjectured {} bits, proven {}",
-            r.degree_bits, r.conjectured_bits, r.proven_bits
+            "{signatures} signatures, {keys} keys: 2^{} rows, conjectured {} bits, proven {}; {}",
+            r.degree_bits,
+            r.conjectured_bits,
+            r.proven_bits,
+            terms.join(", ")
         );
-        assert!(r.conjectured_bits >= 100, "{n} signatures: {r:?}");
+        for label in
+            ["air-composition", "deep-ali", "ldt-query-phase", "batch-combination", "logup-fingerprint"]
+        {
+            assert!(r.conjectured_terms.iter().any(|t| t.label == label), "{label} missing: {terms:?}");
+        }
+        for t in &r.conjectured_terms {
+            assert!(
+                t.bits >= 100.0,
+                "{signatures} signatures, {keys} keys: {} at {:.2} bits",
+                t.label,
+                t.bits
+            );
+        }
+        assert!(r.conjectured_bits >= 100);
     }
 }

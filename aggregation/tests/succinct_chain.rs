@@ -147,10 +147,10 @@ fn truncated_and_extended_proofs_are_decode_errors() {
     }
     let mut long = bytes.clone();
     long.push(0);
-    assert_eq!(
+    assert!(matches!(
         ChainWalkProof::from_bytes(&long).unwrap_err(),
         SuccinctError::Decode(ProofDecodeError::TrailingBytes { count: 1 })
-    );
+    ));
 }
 
 #[test]
@@ -179,45 +179,45 @@ fn non_canonical_words_and_bad_tags_are_decode_errors() {
     let mut tag = bytes.clone();
     assert_eq!(tag[72], 0);
     tag[72] = 2;
-    assert_eq!(
+    assert!(matches!(
         ChainWalkProof::from_bytes(&tag).unwrap_err(),
         SuccinctError::Decode(ProofDecodeError::OptionTag { what: "random commitment", tag: 2 })
-    );
+    ));
     // degree_bits is the byte before the final 4-byte ood witness.
     let mut degree = bytes.clone();
     let at = degree.len() - 5;
     degree[at] = 25;
-    assert_eq!(
+    assert!(matches!(
         ChainWalkProof::from_bytes(&degree).unwrap_err(),
         SuccinctError::Decode(ProofDecodeError::DegreeBits { got: 25, max: 24 })
-    );
+    ));
 }
 
 #[test]
 fn invalid_statements_are_refused_by_prover_and_verifier() {
     let p = parameter();
-    assert_eq!(prove_chain_walks(&p, 0, &[]).unwrap_err(), SuccinctError::NoWalks);
+    assert!(matches!(prove_chain_walks(&p, 0, &[]).unwrap_err(), SuccinctError::NoWalks));
     let long = WalkStart { chain_index: 0, start_pos: 0, steps: MAX_STEPS + 1, start: digest(1) };
-    assert_eq!(
+    assert!(matches!(
         prove_chain_walks(&p, 0, &[long]).unwrap_err(),
-        SuccinctError::TooManySteps { index: 0, steps: MAX_STEPS + 1, max: MAX_STEPS }
-    );
+        SuccinctError::TooManySteps { index: 0, steps, max: MAX_STEPS } if steps == MAX_STEPS + 1
+    ));
     let late = WalkStart { chain_index: 0, start_pos: 250, steps: 6, start: digest(1) };
-    assert_eq!(
+    assert!(matches!(
         prove_chain_walks(&p, 0, &[late]).unwrap_err(),
         SuccinctError::PositionOverflow { index: 0, start_pos: 250, steps: 6 }
-    );
+    ));
     let many = vec![WalkStart { chain_index: 0, start_pos: 0, steps: 0, start: digest(1) }; MAX_WALKS + 1];
-    assert_eq!(
+    assert!(matches!(
         prove_chain_walks(&p, 0, &many).unwrap_err(),
-        SuccinctError::TooManyWalks { got: MAX_WALKS + 1, max: MAX_WALKS }
-    );
+        SuccinctError::TooManyWalks { got, max: MAX_WALKS } if got == MAX_WALKS + 1
+    ));
     let (statement, proof) = proven();
     let mut bad = statement.clone();
     bad.walks[0].steps = MAX_STEPS + 1;
     assert!(matches!(verify_chain_walks(&bad, &proof), Err(SuccinctError::TooManySteps { .. })));
     bad.walks.clear();
-    assert_eq!(verify_chain_walks(&bad, &proof).unwrap_err(), SuccinctError::NoWalks);
+    assert!(matches!(verify_chain_walks(&bad, &proof).unwrap_err(), SuccinctError::NoWalks));
 }
 
 #[test]

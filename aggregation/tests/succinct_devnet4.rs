@@ -206,30 +206,33 @@ fn a_chain_proof_does_not_verify_as_a_merkle_proof() {
 fn invalid_merkle_statements_are_refused() {
     let case = &CASES[0];
     let good = opening(case, [F::ZERO; 8]);
-    assert_eq!(
+    assert!(matches!(
         prove_merkle_paths(0, std::slice::from_ref(&good)).unwrap_err(),
         SuccinctError::Depth { got: 0, max: 32 }
-    );
-    assert_eq!(
+    ));
+    assert!(matches!(
         prove_merkle_paths(33, std::slice::from_ref(&good)).unwrap_err(),
         SuccinctError::Depth { got: 33, max: 32 }
-    );
-    assert_eq!(prove_merkle_paths(32, &[]).unwrap_err(), SuccinctError::NoPaths);
-    assert_eq!(
+    ));
+    assert!(matches!(prove_merkle_paths(32, &[]).unwrap_err(), SuccinctError::NoPaths));
+    assert!(matches!(
         prove_merkle_paths(31, std::slice::from_ref(&good)).unwrap_err(),
         SuccinctError::CoPathLength { index: 0, got: 32, expected: 31 }
-    );
+    ));
     let mut far = good.clone();
     far.position = 1 << 20;
     far.co_path.truncate(20);
-    assert_eq!(
+    assert!(matches!(
         prove_merkle_paths(20, &[far]).unwrap_err(),
-        SuccinctError::PositionOutOfTree { index: 0, position: 1 << 20, depth: 20 }
-    );
+        SuccinctError::PositionOutOfTree { index: 0, position, depth: 20 } if position == 1 << 20
+    ));
     let (statement, proof) = proven();
     let mut bad = statement.clone();
     bad.depth = 33;
-    assert_eq!(verify_merkle_paths(&bad, &proof).unwrap_err(), SuccinctError::Depth { got: 33, max: 32 });
+    assert!(matches!(
+        verify_merkle_paths(&bad, &proof).unwrap_err(),
+        SuccinctError::Depth { got: 33, max: 32 }
+    ));
 }
 
 #[test]
@@ -275,28 +278,28 @@ fn every_public_input_of_a_leaf_is_bound() {
     }
     let mut short = statement.clone();
     short.leaves[2].ends.pop();
-    assert_eq!(
+    assert!(matches!(
         verify_leaves(&short, &proof).unwrap_err(),
         SuccinctError::EndsLength { index: 2, got: 45, expected: 46 }
-    );
+    ));
 }
 
 #[test]
 fn invalid_leaf_statements_are_refused() {
     let input = LeafInput { parameter: [F::ZERO; 5], epoch: 1, ends: vec![[F::ZERO; 8]; 46] };
-    assert_eq!(
+    assert!(matches!(
         prove_leaves(0, std::slice::from_ref(&input)).unwrap_err(),
         SuccinctError::Dimension { got: 0, max: 64 }
-    );
-    assert_eq!(
+    ));
+    assert!(matches!(
         prove_leaves(65, std::slice::from_ref(&input)).unwrap_err(),
         SuccinctError::Dimension { got: 65, max: 64 }
-    );
-    assert_eq!(prove_leaves(46, &[]).unwrap_err(), SuccinctError::NoLeaves);
-    assert_eq!(
+    ));
+    assert!(matches!(prove_leaves(46, &[]).unwrap_err(), SuccinctError::NoLeaves));
+    assert!(matches!(
         prove_leaves(4, std::slice::from_ref(&input)).unwrap_err(),
         SuccinctError::EndsLength { index: 0, got: 46, expected: 4 }
-    );
+    ));
 }
 
 #[test]
@@ -378,14 +381,17 @@ fn invalid_codewords_and_messages_are_refused() {
     let mut off = statement.clone();
     let at = off.claims[2].codeword.iter().position(|&d| d < 7).unwrap();
     off.claims[2].codeword[at] += 1;
-    assert_eq!(
+    assert!(matches!(
         verify_message_hashes(&off, &proof).unwrap_err(),
         SuccinctError::TargetSum { index: 2, got: 201, expected: 200 }
-    );
+    ));
     let mut wide = statement.clone();
     wide.claims[1].codeword[0] = 8;
-    assert_eq!(verify_message_hashes(&wide, &proof).unwrap_err(), SuccinctError::DigitRange { index: 1 });
-    assert_eq!(prove_message_hashes(&[]).unwrap_err(), SuccinctError::NoMessages);
+    assert!(matches!(
+        verify_message_hashes(&wide, &proof).unwrap_err(),
+        SuccinctError::DigitRange { index: 1 }
+    ));
+    assert!(matches!(prove_message_hashes(&[]).unwrap_err(), SuccinctError::NoMessages));
     // Another rho almost never yields a codeword summing to 200 (about 1 in 1,000).
     let mut input = message_input(&CASES[0]);
     input.rho[0] += F::ONE;

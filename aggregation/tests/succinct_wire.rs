@@ -102,6 +102,42 @@ fn every_bit_epoch_and_message_is_bound() {
     ));
 }
 
+/// A single validator proven as bit 0 of the registry `[it, other]`, with `other` and `third` two more
+/// validators' keys.
+fn proven_as_bit_zero() -> (SuccinctAggregate, PublicKey<Devnet4>, [Participant<Lean>; 2]) {
+    let (pk, sig) = single_epoch_signature(40, EPOCH as u32, &MESSAGE);
+    let [other, third] =
+        [41, 42].map(|seed| Participant::Single(single_epoch_signature(seed, 1, &MESSAGE).0));
+    let registry = vec![Participant::Single(pk), other.clone()];
+    let mut reference = ConcatAggregate::new(EPOCH, MESSAGE, 2);
+    reference.add_single(0, sig).unwrap();
+    let succinct = SuccinctAggregate::prove(&reference, &registry).unwrap();
+    succinct.verify(&registry, EPOCH, &MESSAGE).unwrap();
+    (succinct, pk, [other, third])
+}
+
+/// The review's case: the proof of bit 0 of a 2-entry registry is not a proof of bit 2 of a 3-entry
+/// registry that holds the same validator there (same participant list, other registry and bits).
+#[test]
+fn the_set_bits_and_registry_length_are_bound() {
+    let (succinct, pk, [other, third]) = proven_as_bit_zero();
+    let three = vec![other, third, Participant::Single(pk)];
+    let mut bit_two = BitList::zeros(3);
+    bit_two.set(2, true);
+    let moved = SuccinctAggregate::from_parts(bit_two, succinct.proof_bytes().to_vec()).unwrap();
+    let err = moved.verify(&three, EPOCH, &MESSAGE).unwrap_err();
+    assert!(matches!(err, SuccinctError::Rejected(_)), "{err}");
+}
+
+/// The registry's entries are bound, the non-participating ones included.
+#[test]
+fn every_registry_entry_is_bound() {
+    let (succinct, pk, [_, third]) = proven_as_bit_zero();
+    let changed = vec![Participant::Single(pk), third];
+    let err = succinct.verify(&changed, EPOCH, &MESSAGE).unwrap_err();
+    assert!(matches!(err, SuccinctError::Rejected(_)), "{err}");
+}
+
 #[test]
 fn container_bytes_are_decoded_strictly() {
     let bits = {

@@ -12,7 +12,7 @@ use super::chain_air::{
     BLOCK_ROWS, ChainAir, HEADER_VALUES, WALK_VALUES, chain_rows, chain_trace, trace_height,
 };
 use super::config::{LOG_BLOWUP, Val, config};
-use super::error::SuccinctError;
+use super::error::{Rejection, SuccinctError};
 use super::proof::StarkProof;
 
 /// The most steps one walk may take (a walk occupies one block of [`BLOCK_ROWS`] rows).
@@ -130,7 +130,7 @@ pub fn prove_chain_walks(
     let air = ChainAir::new(&statement);
     let trace = chain_trace(rows, LOG_BLOWUP);
     let proof = prove(&config(DOMAIN_TAG), &air, trace, &statement.public_values())
-        .map_err(|e| SuccinctError::Proving(e.to_string()))?;
+        .map_err(SuccinctError::Proving)?;
     Ok((statement, StarkProof(proof)))
 }
 
@@ -143,7 +143,7 @@ pub fn verify_chain_walks(
     proof.check_height(trace_height(statement.walks.len()))?;
     let air = ChainAir::new(statement);
     verify(&config(DOMAIN_TAG), &air, &proof.0, &statement.public_values())
-        .map_err(|e| SuccinctError::Rejected(format!("{e:?}")))
+        .map_err(|e| Rejection::Stark(e).into())
 }
 
 /// The AIR of a statement, for the security estimate.

@@ -48,6 +48,14 @@ pub const COMMIT_POW_BITS: usize = 0;
 /// round, whose error grows with the trace height, drops conjectured security below 100 bits from
 /// 2^13 rows on.
 pub const BATCH_POW_BITS: usize = 16;
+/// Proof-of-work bits ground before the LogUp challenges `(alpha, beta)` of an aggregate proof (batch
+/// STARK) are drawn. The LogUp fingerprint error grows with the number of bus denominators, about 2^21 at
+/// the largest aggregate, which leaves that term near 98 bits without grinding; eight bits lift it above
+/// every other term at every supported size (`super::security::aggregate_security`). The stand-alone
+/// proofs have no lookups and do not grind here.
+pub const LOOKUP_POW_BITS: usize = 8;
+/// Proof-of-work bits ground before the out-of-domain point: none (the DEEP term never binds).
+pub const OOD_POW_BITS: usize = 0;
 /// log2 of the FRI folding arity.
 pub const MAX_LOG_ARITY: usize = 1;
 /// log2 of the length of the final FRI polynomial, sent in the clear.
@@ -75,6 +83,23 @@ fn fri_parameters(mmcs: ChallengeMmcs) -> FriParameters<ChallengeMmcs> {
         query_proof_of_work_bits: QUERY_POW_BITS,
         mmcs,
     }
+}
+
+/// The grinding sites outside FRI that a proof of [`batch_config`] enforces, for the security estimate.
+pub(crate) fn batch_grinding_sites() -> p3_security::GrindingSites {
+    p3_security::GrindingSites {
+        out_of_domain: OOD_POW_BITS,
+        lookup_challenge: LOOKUP_POW_BITS,
+        ..fri_parameters_standalone().grinding_sites()
+    }
+}
+
+/// The configuration of a batch (multi-table) proof: [`config`] plus the lookup grinding, which the
+/// batch prover performs and the batch verifier checks before the LogUp challenges.
+pub(crate) fn batch_config(domain_tag: &[u8]) -> Config {
+    config(domain_tag)
+        .with_lookup_proof_of_work_bits(LOOKUP_POW_BITS)
+        .with_ood_proof_of_work_bits(OOD_POW_BITS)
 }
 
 /// The configuration whose transcript starts by absorbing `domain_tag`, so that proofs of different

@@ -1,7 +1,33 @@
 //! Errors of the succinct proofs.
 
+use p3_batch_stark::BatchVerificationError;
+use p3_uni_stark::{PcsError, PcsProverError, ProvingError, VerificationError};
+
+use super::config::Config;
+
+/// Why the verifier refused a proof that decoded.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Rejection {
+    /// The proof's trace heights are not the ones its statement needs.
+    #[error("trace heights 2^{got:?}, the statement needs 2^{expected:?}")]
+    Heights {
+        /// log2 of each table's height in the proof.
+        got: Vec<usize>,
+        /// log2 of each table's height the statement needs.
+        expected: Vec<usize>,
+    },
+    /// The STARK verifier refused a single-table proof.
+    #[error("the STARK verifier refused the proof")]
+    Stark(#[source] VerificationError<PcsError<Config>>),
+    /// The batch STARK verifier refused an aggregate proof (constraints, LogUp or grinding).
+    #[error("the batch STARK verifier refused the proof")]
+    Batch(#[source] BatchVerificationError<PcsError<Config>>),
+}
+
 /// Why proof bytes could not be decoded.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ProofDecodeError {
     /// The input ended inside `what`.
     #[error("proof truncated inside {what}")]
@@ -60,7 +86,8 @@ pub enum ProofDecodeError {
 }
 
 /// Why a statement could not be proven or a proof was not accepted.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum SuccinctError {
     /// A statement must contain at least one chain walk.
     #[error("the statement has no chain walks")]
@@ -173,12 +200,13 @@ pub enum SuccinctError {
         max: usize,
     },
     /// A message has no codeword (the hash aborted or missed the target sum): nothing to prove.
-    #[error("message {index} has no codeword: {reason}")]
+    #[error("message {index} has no codeword")]
     Encoding {
         /// Index of the message.
         index: usize,
         /// Why ndvt-xmss refused it.
-        reason: String,
+        #[source]
+        source: ndvt_xmss::EncodingError,
     },
     /// A claimed codeword digit is not below the base.
     #[error("claim {index}: a codeword digit is not below 8")]
@@ -260,6 +288,25 @@ pub enum SuccinctError {
         /// Registry entries.
         registry: usize,
     },
+    /// A registry longer than a 32-bit index can address.
+    #[error("a registry of {0} entries is beyond 2^32")]
+    RegistryTooLarge(usize),
+    /// The participation does not give one registry index per participant.
+    #[error("{indices} registry indices for {participants} participants")]
+    ParticipantIndices {
+        /// Indices in the participation.
+        indices: usize,
+        /// Participants in the statement.
+        participants: usize,
+    },
+    /// A participant's registry index is outside the registry or not above the previous one.
+    #[error("registry index {index} is out of order or outside a registry of {registry} entries")]
+    ParticipantIndex {
+        /// The index.
+        index: u32,
+        /// Registry entries.
+        registry: u32,
+    },
     /// The epoch is beyond a Devnet 4 key's 2^32 lifetime.
     #[error("epoch {0} is beyond the 2^32 lifetime")]
     EpochRange(u64),
@@ -287,10 +334,22 @@ pub enum SuccinctError {
     /// The proof bytes are malformed.
     #[error("malformed proof: {0}")]
     Decode(#[from] ProofDecodeError),
+    /// A witness row's message hash aborts (only a dishonest witness gets this far).
+    #[error("a witness's message hash aborts")]
+    MessageHashAborts,
+    /// A witness's codeword misses the target sum (only a dishonest witness gets this far).
+    #[error("a witness's codeword misses the target sum")]
+    TargetSumMissed,
+    /// The field has no two-adic domain of the size a trace needs.
+    #[error("no two-adic domain of 2^{degree_bits} points")]
+    TraceDomain {
+        /// log2 of the trace height.
+        degree_bits: usize,
+    },
     /// The prover's commitment scheme failed (a configuration error, not a property of the statement).
-    #[error("proving failed: {0}")]
-    Proving(String),
+    #[error("the commitment scheme failed")]
+    Proving(#[source] ProvingError<PcsProverError<Config>>),
     /// The proof does not prove the statement.
-    #[error("proof rejected: {0}")]
-    Rejected(String),
+    #[error("proof rejected")]
+    Rejected(#[from] Rejection),
 }

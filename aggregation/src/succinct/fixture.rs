@@ -182,7 +182,7 @@ pub fn aggregate(
         });
         participants.push(Participant::single(*pk));
     }
-    Ok((AggregateStatement { message: *message, epoch, participants }, contributions))
+    Ok((AggregateStatement::new(*message, epoch, participants)?, contributions))
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use p3_field::PrimeCharacteristicRing;
 use p3_uni_stark::{prove, verify};
 
 use super::config::{LOG_BLOWUP, Val, config};
-use super::error::SuccinctError;
+use super::error::{Rejection, SuccinctError};
 use super::poseidon_air::poseidon24_trace;
 use super::proof::StarkProof;
 use super::sponge_air::{HEADER_VALUES, SpongeAir, leaf_values, sponge_rows, trace_height};
@@ -110,7 +110,7 @@ pub fn prove_leaves(
     let air = SpongeAir::new(&statement);
     let proof =
         prove(&config(DOMAIN_TAG), &air, poseidon24_trace(rows, LOG_BLOWUP), &statement.public_values())
-            .map_err(|e| SuccinctError::Proving(e.to_string()))?;
+            .map_err(SuccinctError::Proving)?;
     Ok((statement, StarkProof(proof)))
 }
 
@@ -120,7 +120,7 @@ pub fn verify_leaves(statement: &LeafStatement, proof: &StarkProof) -> Result<()
     proof.check_height(trace_height(statement.dimension, statement.leaves.len()))?;
     let air = SpongeAir::new(statement);
     verify(&config(DOMAIN_TAG), &air, &proof.0, &statement.public_values())
-        .map_err(|e| SuccinctError::Rejected(format!("{e:?}")))
+        .map_err(|e| Rejection::Stark(e).into())
 }
 
 /// The AIR of a statement, for the security estimate.

@@ -9,7 +9,7 @@ use p3_field::PrimeCharacteristicRing;
 use p3_uni_stark::{prove, verify};
 
 use super::config::{LOG_BLOWUP, Val, config};
-use super::error::SuccinctError;
+use super::error::{Rejection, SuccinctError};
 use super::merkle_air::{HEADER_VALUES, MerkleAir, PATH_VALUES, merkle_rows, trace_height};
 use super::poseidon_air::poseidon24_trace;
 use super::proof::StarkProof;
@@ -126,7 +126,7 @@ pub fn prove_merkle_paths(
     let air = MerkleAir::new(&statement);
     let proof =
         prove(&config(DOMAIN_TAG), &air, poseidon24_trace(rows, LOG_BLOWUP), &statement.public_values())
-            .map_err(|e| SuccinctError::Proving(e.to_string()))?;
+            .map_err(SuccinctError::Proving)?;
     Ok((statement, StarkProof(proof)))
 }
 
@@ -139,7 +139,7 @@ pub fn verify_merkle_paths(
     proof.check_height(trace_height(statement.depth, statement.paths.len()))?;
     let air = MerkleAir::new(statement);
     verify(&config(DOMAIN_TAG), &air, &proof.0, &statement.public_values())
-        .map_err(|e| SuccinctError::Rejected(format!("{e:?}")))
+        .map_err(|e| Rejection::Stark(e).into())
 }
 
 /// The AIR of a statement, for the security estimate.

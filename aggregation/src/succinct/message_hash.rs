@@ -11,7 +11,7 @@ use p3_field::PrimeCharacteristicRing;
 use p3_uni_stark::{prove, verify};
 
 use super::config::{LOG_BLOWUP, Val, config};
-use super::error::SuccinctError;
+use super::error::{Rejection, SuccinctError};
 use super::message_air::{CLAIM_VALUES, MessageAir, message_trace, trace_height};
 use super::proof::StarkProof;
 
@@ -115,7 +115,7 @@ pub fn prove_message_hashes(
     for (index, i) in inputs.iter().enumerate() {
         let mut digits = [0u8; CHAINS];
         codeword::<Devnet4>(&i.parameter, i.epoch, &i.rho, &i.message, &mut digits)
-            .map_err(|e| SuccinctError::Encoding { index, reason: e.to_string() })?;
+            .map_err(|source| SuccinctError::Encoding { index, source })?;
         claims.push(MessageClaim {
             parameter: i.parameter,
             epoch: i.epoch,
@@ -125,11 +125,10 @@ pub fn prove_message_hashes(
         });
     }
     let statement = MessageStatement { claims };
-    let trace = message_trace(&statement.claims, LOG_BLOWUP)
-        .ok_or_else(|| SuccinctError::Proving("message hash aborted after decoding".into()))?;
+    let trace = message_trace(&statement.claims, LOG_BLOWUP).ok_or(SuccinctError::MessageHashAborts)?;
     let air = MessageAir::new(&statement.claims);
     let proof = prove(&config(DOMAIN_TAG), &air, trace, &statement.public_values())
-        .map_err(|e| SuccinctError::Proving(e.to_string()))?;
+        .map_err(SuccinctError::Proving)?;
     Ok((statement, StarkProof(proof)))
 }
 
@@ -139,7 +138,7 @@ pub fn verify_message_hashes(statement: &MessageStatement, proof: &StarkProof) -
     proof.check_height(trace_height(statement.claims.len()))?;
     let air = MessageAir::new(&statement.claims);
     verify(&config(DOMAIN_TAG), &air, &proof.0, &statement.public_values())
-        .map_err(|e| SuccinctError::Rejected(format!("{e:?}")))
+        .map_err(|e| Rejection::Stark(e).into())
 }
 
 /// The AIR of a statement, for the security estimate.

@@ -47,15 +47,16 @@ pub mod security;
 mod sponge_air;
 
 pub use aggregate::{
-    AggregateProof, AggregateStatement, Contribution, Lean, MAX_PROOF_BYTES, MAX_SIGNATURES, Participant,
-    SuccinctAggregate, prove_aggregate, statement_for, verify_aggregate,
+    AggregateProof, AggregateStatement, Contribution, Lean, MAX_KEY_ENTRIES, MAX_PROOF_BYTES, MAX_SIGNATURES,
+    Participant, Participation, SuccinctAggregate, prove_aggregate, registry_commitment, statement_for,
+    verify_aggregate,
 };
 pub use chain_air::BLOCK_ROWS;
 pub use chain_walk::{
     ChainWalk, ChainWalkProof, ChainWalkStatement, MAX_STEPS, MAX_WALKS, WalkStart, prove_chain_walks,
     verify_chain_walks,
 };
-pub use error::{ProofDecodeError, SuccinctError};
+pub use error::{ProofDecodeError, Rejection, SuccinctError};
 pub use leaf_sponge::{
     LeafClaim, LeafInput, LeafStatement, MAX_DIMENSION, MAX_LEAVES, prove_leaves, verify_leaves,
 };

@@ -4,7 +4,7 @@ use p3_uni_stark::Proof;
 
 use super::config::Config;
 use super::encoding::{decode_proof, encode_proof};
-use super::error::SuccinctError;
+use super::error::{Rejection, SuccinctError};
 
 /// A STARK proof. Which statement it proves is fixed by the function that verifies it: every statement
 /// kind starts its transcript with its own domain tag, so a proof of one kind never verifies as another.
@@ -37,10 +37,11 @@ impl StarkProof {
         if self.0.degree_bits == height.trailing_zeros() as usize {
             Ok(())
         } else {
-            Err(SuccinctError::Rejected(format!(
-                "proof is for a trace of 2^{} rows, the statement needs {height}",
-                self.0.degree_bits
-            )))
+            Err(Rejection::Heights {
+                got: vec![self.0.degree_bits],
+                expected: vec![height.trailing_zeros() as usize],
+            }
+            .into())
         }
     }
 }

@@ -38,21 +38,10 @@ fn report<A>(air: &A, height: usize) -> Result<SecurityReport, SuccinctError>
 where
     A: BaseAir<Val> + Air<SymbolicAirBuilder<Val, Challenge>>,
 {
-    report_with(air, height, |_| {})
-}
-
-fn report_with<A>(
-    air: &A,
-    height: usize,
-    adjust: impl FnOnce(&mut StarkSecurityParams),
-) -> Result<SecurityReport, SuccinctError>
-where
-    A: BaseAir<Val> + Air<SymbolicAirBuilder<Val, Challenge>>,
-{
     let fri = fri_parameters_standalone();
     let degree_bits = height.trailing_zeros() as usize;
     let domain = TwoAdicMultiplicativeCoset::new(Val::ONE, degree_bits)
-        .ok_or_else(|| SuccinctError::Proving(format!("no two-adic domain of 2^{degree_bits} points")))?;
+        .ok_or(SuccinctError::TraceDomain { degree_bits })?;
     let params = StarkSecurityParams::from_air::<Val, Challenge, _>(
         fri.security_regime(),
         air,
@@ -65,8 +54,6 @@ where
         OpeningShape::new(),
         fri.grinding_sites(),
     );
-    let mut params = params;
-    adjust(&mut params);
     Ok(SecurityReport {
         degree_bits,
         conjectured_bits: ConjecturedSecurity::compute_from_params(&params, degree_bits).security_bits,
@@ -111,34 +98,13 @@ pub fn message_hash_security(messages: usize) -> Result<SecurityReport, Succinct
     report(&message_air_for(&statement)?, message_height(messages))
 }
 
-/// The security of an aggregate proof of `signatures` signatures.
-///
-/// The six tables share one FRI instance whose height is the chain table's (the largest) and whose
-/// opening-batching challenge combines every committed column of every table, the LogUp running sums
-/// included. The estimate starts from the chain-walk AIR at that height (the same permutation, degree 3)
-/// and replaces its batched-function count by the whole batch's, counting every interaction as its own
-/// LogUp column (an upper bound: Plonky3 packs several into one), so it errs low.
-pub fn aggregate_security(signatures: usize) -> Result<SecurityReport, SuccinctError> {
-    use super::aggregate::{largest_table_height, table_shapes};
-    let zero = [Val::ZERO; 8];
-    let walk = ChainWalk { chain_index: 0, start_pos: 0, steps: 0, start: zero, end: zero };
-    let statement = ChainWalkStatement { parameter: [Val::ZERO; 5], epoch: 0, walks: vec![walk; 1] };
-    let batched: usize = table_shapes()
-        .iter()
-        .map(|&(width, interactions)| {
-            // Degree-3 constraints: two quotient chunks per table; every table reads the next row.
-            p3_batch_stark::num_batched_openings(
-                width,
-                true,
-                0,
-                false,
-                2,
-                interactions,
-                4,
-                OpeningShape::new(),
-            )
-        })
-        .sum();
-    let height = largest_table_height(signatures.max(1));
-    report_with(&air_for(&statement)?, height, |p| p.num_batched_functions = batched)
+pub use super::aggregate::soundness::{AggregateSecurity, SoundnessTerm};
+
+/// The security of an aggregate proof of `signatures` signatures over a statement of `key_entries` member
+/// keys (the key table's size), with every soundness term `p3-security` offers for the batch: the six
+/// tables at their real heights, their constraints, committed columns and LogUp bus denominators, and
+/// the grinding the prover performs. [`super::aggregate::MAX_KEY_ENTRIES`] keys at
+/// [`super::MAX_SIGNATURES`] signatures is the largest shape the verifier accepts.
+pub fn aggregate_security(signatures: usize, key_entries: usize) -> Result<AggregateSecurity, SuccinctError> {
+    super::aggregate::soundness::aggregate_security(signatures, key_entries)
 }

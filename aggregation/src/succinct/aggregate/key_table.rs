@@ -38,8 +38,9 @@ pub(crate) struct KeyTable {
 }
 
 impl KeyTable {
-    /// The table of `entries`.
-    pub(crate) fn new(entries: &[[Val; ENTRY]]) -> Self {
+    /// The table of `entries`, whose public values are the entries followed by `bound` more values the
+    /// transcript absorbs and no constraint reads (the statement's participation).
+    pub(crate) fn new(entries: &[[Val; ENTRY]], bound: usize) -> Self {
         let mut periodic = vec![vec![Val::ZERO; height(entries.len())]; PERIODIC];
         for (e, entry) in entries.iter().enumerate() {
             for (i, &x) in entry.iter().enumerate() {
@@ -47,7 +48,7 @@ impl KeyTable {
             }
             periodic[VALID][e] = Val::ONE;
         }
-        KeyTable { periodic, public_values: ENTRY * entries.len() }
+        KeyTable { periodic, public_values: ENTRY * entries.len() + bound }
     }
 }
 

@@ -14,7 +14,8 @@
 //! Each table is padded to a power of two. The hash tables have no periodic columns, so their layout is
 //! committed and constrained row to row, and whatever depends on the epoch is looked up in the tweak table.
 //!
-//! Only the statement is public: the message, the epoch, and each participant's threshold and member keys.
+//! Only the statement is public: the message, the epoch, each participant's threshold and member keys, and
+//! where they stand in the registry (its length, a commitment to its entries, the set bits).
 //! Every intermediate value (codeword, chain values, ends, leaf, co-path, which members signed) is a
 //! private witness. See `docs/SUCCINCT.md` for the argument and the figures.
 //!
@@ -28,7 +29,7 @@
 //! let msg = [7u8; 32];
 //! let members: Vec<_> = (0..3).map(|seed| single_epoch_signature(seed, 9, &msg)).collect();
 //! let group = Participant::group(2, members.iter().map(|(pk, _)| *pk).collect())?;
-//! let statement = AggregateStatement { message: msg, epoch: 9, participants: vec![group] };
+//! let statement = AggregateStatement::new(msg, 9, vec![group])?;
 //! let shares: Vec<Contribution> = [0u8, 2]
 //!     .iter()
 //!     .map(|&j| Contribution { participant: 0, member: j, signature: members[usize::from(j)].1.clone() })
@@ -52,8 +53,10 @@ mod chain_table;
 mod key_table;
 mod merkle_table;
 mod proof;
+mod registry;
 mod runs;
 mod sig_table;
+pub(crate) mod soundness;
 mod sponge_table;
 mod statement;
 mod tables;
@@ -61,7 +64,8 @@ mod tweak_table;
 mod wire;
 
 pub use proof::{AggregateProof, prove_aggregate, verify_aggregate};
-pub use statement::{AggregateStatement, Contribution, MAX_SIGNATURES, Participant};
+pub use registry::{Participation, registry_commitment};
+pub use statement::{AggregateStatement, Contribution, MAX_KEY_ENTRIES, MAX_SIGNATURES, Participant};
 pub use wire::{Lean, MAX_PROOF_BYTES, SuccinctAggregate, statement_for};
 
 pub(crate) use super::message_hash::{CHAINS, TARGET_SUM};
@@ -120,25 +124,6 @@ pub(crate) fn append_columns(
         },
     );
     p3_matrix::dense::RowMajorMatrix::new(values, columns)
-}
-
-/// `(committed columns, interactions)` of each table, for the security estimate.
-pub(crate) fn table_shapes() -> [(usize, usize); 6] {
-    [
-        (sig_table::COLUMNS, CHAINS + 5 + 2),
-        (chain_table::COLUMNS, 2 + 1 + 8),
-        (sponge_table::COLUMNS, 15 + 1),
-        (merkle_table::COLUMNS, 3),
-        (key_table::ENTRY + 1, 1),
-        (tweak_table::COLUMNS, 2),
-    ]
-}
-
-/// The height of the largest table (the chain table) for `signatures` signatures.
-pub(crate) fn largest_table_height(signatures: usize) -> usize {
-    let heights =
-        [chain_table::height(signatures), sponge_table::height(signatures), merkle_table::height(signatures)];
-    heights.into_iter().max().unwrap_or(0).max(tweak_table::HEIGHT)
 }
 
 /// Everything the prover knows about one counted signature.

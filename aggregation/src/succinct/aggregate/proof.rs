@@ -10,9 +10,9 @@ use p3_matrix::Matrix;
 use p3_matrix::dense::RowMajorMatrix;
 use rayon::prelude::*;
 
-use super::super::config::{Challenge, Config, Val, config};
+use super::super::config::{Challenge, Config, Val, batch_config};
 use super::super::encoding::{MAX_DEGREE_BITS, Reader, Writer};
-use super::super::error::{ProofDecodeError, SuccinctError};
+use super::super::error::{ProofDecodeError, Rejection, SuccinctError};
 use super::statement::{AggregateStatement, Contribution};
 use super::tables::{Table, tables};
 use super::{
@@ -20,10 +20,10 @@ use super::{
     tweak_table,
 };
 
-const DOMAIN_TAG: &[u8] = b"ndvt/succinct/aggregate/v1";
+pub(crate) const DOMAIN_TAG: &[u8] = b"ndvt/succinct/aggregate/v1";
 
 /// A STARK proof of an [`AggregateStatement`].
-pub struct AggregateProof(BatchProof<Config>);
+pub struct AggregateProof(pub(super) BatchProof<Config>);
 
 impl core::fmt::Debug for AggregateProof {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -32,7 +32,7 @@ impl core::fmt::Debug for AggregateProof {
 }
 
 /// log2 of each table's height, in table order, for `signatures` signatures and `entries` keys.
-fn degree_bits(signatures: usize, entries: usize) -> Vec<usize> {
+pub(crate) fn degree_bits(signatures: usize, entries: usize) -> Vec<usize> {
     [
         sig_table::height(signatures),
         chain_table::height(signatures),
@@ -45,9 +45,17 @@ fn degree_bits(signatures: usize, entries: usize) -> Vec<usize> {
     .to_vec()
 }
 
+/// Each table's public values: the key table carries the key entries and then the participation.
 fn public_values(statement: &AggregateStatement, entries: &[[Val; key_table::ENTRY]]) -> Vec<Vec<Val>> {
     let sig = sig_table::public_values(&statement.message, statement.epoch, statement.participants.len());
-    vec![sig, vec![], vec![], vec![], entries.iter().flatten().copied().collect(), vec![]]
+    let mut keys: Vec<Val> = entries.iter().flatten().copied().collect();
+    keys.extend(statement.participation.public_values());
+    vec![sig, vec![], vec![], vec![], keys, vec![]]
+}
+
+/// The tables of `statement`.
+fn statement_tables(statement: &AggregateStatement, entries: &[[Val; key_table::ENTRY]]) -> Vec<Table> {
+    tables(statement.epoch, entries, statement.participation.public_values().len())
 }
 
 /// The signers the proof counts: for each participant, its `m` lowest-indexed members with a valid
@@ -151,6 +159,15 @@ pub(crate) fn prove_signers(
     statement: &AggregateStatement,
     signers: &[SignerWitness],
 ) -> Result<AggregateProof, SuccinctError> {
+    prove_signers_with(statement, signers, &batch_config(DOMAIN_TAG))
+}
+
+/// [`prove_signers`] under another configuration (a test proves without the lookup grinding).
+pub(crate) fn prove_signers_with(
+    statement: &AggregateStatement,
+    signers: &[SignerWitness],
+    config: &Config,
+) -> Result<AggregateProof, SuccinctError> {
     // Heights come from the statement, as the verifier's do, whatever rows a (dishonest) caller passes.
     let (epoch, n) = (statement.epoch, statement.signatures());
     let entries = statement.key_entries();
@@ -168,9 +185,8 @@ pub(crate) fn prove_signers(
             )
         },
     );
-    let sig = sig.ok_or_else(|| SuccinctError::Proving("a message hash aborts".into()))?;
-    let (chain, chain_uses) =
-        chain.ok_or_else(|| SuccinctError::Proving("a codeword misses the target sum".into()))?;
+    let sig = sig.ok_or(SuccinctError::MessageHashAborts)?;
+    let (chain, chain_uses) = chain.ok_or(SuccinctError::TargetSumMissed)?;
     let uses: Vec<usize> = signers
         .iter()
         .filter(|w| w.participant < statement.participants.len())
@@ -179,15 +195,12 @@ pub(crate) fn prove_signers(
         .collect();
     let key = key_table::key_trace(&entries, &uses);
     let tweak = tweak_table::tweak_trace(epoch, &chain_uses, &[signers.len() as u32; DEPTH]);
-    let airs = tables(epoch, &entries);
+    let airs = statement_tables(statement, &entries);
     let traces: [&RowMajorMatrix<Val>; 6] = [&sig, &chain, &sponge, &merkle, &key, &tweak];
-    let config = config(DOMAIN_TAG);
     let bits: Vec<usize> = traces.iter().map(|t| t.height().trailing_zeros() as usize).collect();
-    let data = ProverData::from_airs_and_degrees(&config, &airs, &bits)
-        .map_err(|e| SuccinctError::Proving(format!("{e:?}")))?;
+    let data = ProverData::from_airs_and_degrees(config, &airs, &bits).map_err(SuccinctError::Proving)?;
     let instances = StarkInstance::new_multiple(&airs, &traces, &public_values(statement, &entries));
-    let proof = p3_batch_stark::prove_batch(&config, &instances, &data)
-        .map_err(|e| SuccinctError::Proving(format!("{e:?}")))?;
+    let proof = p3_batch_stark::prove_batch(config, &instances, &data).map_err(SuccinctError::Proving)?;
     Ok(AggregateProof(proof))
 }
 
@@ -197,17 +210,14 @@ pub fn verify_aggregate(statement: &AggregateStatement, proof: &AggregateProof) 
     let entries = statement.key_entries();
     let expected = degree_bits(statement.signatures(), entries.len());
     if proof.0.degree_bits != expected {
-        return Err(SuccinctError::Rejected(format!(
-            "table heights 2^{:?}, the statement needs 2^{expected:?}",
-            proof.0.degree_bits
-        )));
+        return Err(Rejection::Heights { got: proof.0.degree_bits.clone(), expected }.into());
     }
-    let airs: Vec<Table> = tables(statement.epoch, &entries);
-    let config = config(DOMAIN_TAG);
-    let data = ProverData::from_airs_and_degrees(&config, &airs, &expected)
-        .map_err(|e| SuccinctError::Rejected(format!("{e:?}")))?;
+    let airs = statement_tables(statement, &entries);
+    let config = batch_config(DOMAIN_TAG);
+    let data =
+        ProverData::from_airs_and_degrees(&config, &airs, &expected).map_err(SuccinctError::Proving)?;
     p3_batch_stark::verify_batch(&config, &airs, &proof.0, &public_values(statement, &entries), &data.common)
-        .map_err(|e| SuccinctError::Rejected(format!("{e:?}")))
+        .map_err(|e| Rejection::Batch(e).into())
 }
 
 impl AggregateProof {

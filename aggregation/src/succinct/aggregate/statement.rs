@@ -7,10 +7,14 @@ use super::super::config::Val;
 use super::super::error::SuccinctError;
 use super::MAX_MEMBERS;
 use super::key_table::ENTRY;
+use super::registry::Participation;
 use crate::{GroupKey, Xmss};
 
 /// The most signatures one aggregate proof may carry.
 pub const MAX_SIGNATURES: usize = 1 << 10;
+/// The most member keys a statement can list: every participant needs a threshold of at least one, so
+/// there are at most [`MAX_SIGNATURES`] participants of at most [`MAX_MEMBERS`] keys each.
+pub const MAX_KEY_ENTRIES: usize = MAX_SIGNATURES * MAX_MEMBERS;
 
 /// A participating validator: a group whose threshold `m` of its `n` member keys must have signed, or a
 /// single-key validator (1 of 1).
@@ -18,6 +22,8 @@ pub const MAX_SIGNATURES: usize = 1 << 10;
 pub struct Participant {
     threshold: u8,
     members: Vec<PublicKey<Devnet4>>,
+    /// A single-key validator's registry entry, not a group's (the registry commitment tells them apart).
+    single: bool,
 }
 
 impl Participant {
@@ -30,17 +36,17 @@ impl Participant {
         if members.iter().enumerate().any(|(i, pk)| members[..i].contains(pk)) {
             return Err(SuccinctError::DuplicateMemberKey);
         }
-        Ok(Participant { threshold, members })
+        Ok(Participant { threshold, members, single: false })
     }
 
     /// A single-key validator.
     pub fn single(key: PublicKey<Devnet4>) -> Self {
-        Participant { threshold: 1, members: vec![key] }
+        Participant { threshold: 1, members: vec![key], single: true }
     }
 
     /// The participant of a lean group key (its threshold and roster).
     pub fn from_group_key(group: &GroupKey<Xmss<Devnet4>>) -> Self {
-        Participant { threshold: group.threshold(), members: group.members().to_vec() }
+        Participant { threshold: group.threshold(), members: group.members().to_vec(), single: false }
     }
 
     /// The threshold `m`.
@@ -52,10 +58,15 @@ impl Participant {
     pub fn members(&self) -> &[PublicKey<Devnet4>] {
         &self.members
     }
+
+    /// Whether this is a single-key validator (rather than a group, of any size).
+    pub fn is_single(&self) -> bool {
+        self.single
+    }
 }
 
 /// What an aggregate proof proves: every participant reached its threshold of valid Devnet 4 signatures
-/// on `message` at `epoch`.
+/// on `message` at `epoch`, the participants being the set bits of `participation` over its registry.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AggregateStatement {
     /// The signed 32-byte message.
@@ -64,6 +75,8 @@ pub struct AggregateStatement {
     pub epoch: u32,
     /// The participating validators, in registry order.
     pub participants: Vec<Participant>,
+    /// The registry they come from and their places in it.
+    pub participation: Participation,
 }
 
 /// One member's signature offered to the prover.
@@ -78,11 +91,18 @@ pub struct Contribution {
 }
 
 impl AggregateStatement {
+    /// A statement whose registry is its participant list, every bit set ([`Participation::whole`]).
+    pub fn new(message: [u8; 32], epoch: u32, participants: Vec<Participant>) -> Result<Self, SuccinctError> {
+        let participation = Participation::whole(&participants)?;
+        Ok(AggregateStatement { message, epoch, participants, participation })
+    }
+
     /// Refuses statements the proof cannot carry.
     pub(crate) fn validate(&self) -> Result<(), SuccinctError> {
         if self.participants.is_empty() {
             return Err(SuccinctError::NoParticipants);
         }
+        self.participation.validate(self.participants.len())?;
         let signatures = self.signatures();
         if signatures > MAX_SIGNATURES {
             return Err(SuccinctError::TooManySignatures { got: signatures, max: MAX_SIGNATURES });

@@ -61,14 +61,14 @@ impl<AB: InteractionBuilder<F = Val>> Air<AB> for Table {
     }
 }
 
-/// The tables of a statement over `epoch` with these key entries.
-pub(crate) fn tables(epoch: u32, entries: &[[Val; super::key_table::ENTRY]]) -> Vec<Table> {
+/// The tables of a statement over `epoch` with these key entries and `bound` participation values.
+pub(crate) fn tables(epoch: u32, entries: &[[Val; super::key_table::ENTRY]], bound: usize) -> Vec<Table> {
     vec![
         Table::Sig(SigTable::new()),
         Table::Chain(ChainTable::new()),
         Table::Sponge(SpongeTable::new(epoch)),
         Table::Merkle(MerkleTable::new()),
-        Table::Key(KeyTable::new(entries)),
+        Table::Key(KeyTable::new(entries, bound)),
         Table::Tweak(TweakTable::new(epoch)),
     ]
 }

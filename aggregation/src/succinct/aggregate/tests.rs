@@ -6,7 +6,13 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use ndvt_xmss::primitives::walk;
 
 use super::super::fixture::single_epoch_signature;
-use super::proof::{prove_signers, select_signers, verify_aggregate, witness};
+use p3_field::PrimeCharacteristicRing;
+
+use super::super::config::{Val, config};
+use super::super::error::{Rejection, SuccinctError};
+use super::proof::{
+    AggregateProof, DOMAIN_TAG, prove_signers, prove_signers_with, select_signers, verify_aggregate, witness,
+};
 use super::statement::{AggregateStatement, Contribution, Participant};
 use super::{CHAINS, SignerWitness, TOP};
 
@@ -27,7 +33,7 @@ fn setup(m: u8, n: u8, singles: usize) -> (AggregateStatement, Vec<Contribution>
         contributions.push(Contribution { participant: participants.len(), member: 0, signature: sig });
         participants.push(Participant::single(pk));
     }
-    (AggregateStatement { message: MESSAGE, epoch: EPOCH, participants }, contributions)
+    (AggregateStatement::new(MESSAGE, EPOCH, participants).unwrap(), contributions)
 }
 
 /// True if no verifying proof comes out of these rows: the prover's own constraint check (debug builds)
@@ -40,7 +46,7 @@ fn refused(statement: &AggregateStatement, signers: &[SignerWitness]) -> bool {
             // The rows fill the statement's table heights: the constraints and lookups must be what
             // rejects them, not the shape check in front of them.
             Err(e) => {
-                assert!(!e.to_string().contains("table heights"), "{e}");
+                assert!(!matches!(e, SuccinctError::Rejected(Rejection::Heights { .. })), "{e}");
                 true
             }
         },
@@ -144,4 +150,23 @@ fn a_walk_cannot_start_after_the_digit() {
     w.hashes[chain] = walk(&w.parameter, EPOCH, chain as u8, digit, 1, &w.hashes[chain]);
     w.digits[chain] = digit + 1;
     assert!(refused(&statement, &signers));
+}
+
+/// The prover grinds before the LogUp challenges and the verifier checks it: a proof made without the
+/// lookup grinding, or with its proof-of-work witness dropped or changed, does not verify.
+#[test]
+fn the_lookup_grinding_is_performed_and_checked() {
+    let (statement, contributions) = setup(1, 1, 0);
+    let signers = honest(&statement, &contributions);
+    let ungrounded = prove_signers_with(&statement, &signers, &config(DOMAIN_TAG)).unwrap();
+    assert!(verify_aggregate(&statement, &ungrounded).is_err(), "a proof without lookup grinding verified");
+
+    let proof = prove_signers(&statement, &signers).unwrap();
+    verify_aggregate(&statement, &proof).unwrap();
+    let ground = proof.0.lookup_pow_witness.expect("the prover grinds before the LogUp challenges");
+    for forged in [None, Some(ground + Val::ONE)] {
+        let mut copy = AggregateProof::from_bytes(&proof.to_bytes()).unwrap();
+        copy.0.lookup_pow_witness = forged;
+        assert!(verify_aggregate(&statement, &copy).is_err(), "{forged:?} accepted");
+    }
 }

@@ -20,6 +20,7 @@ use ndvt_xmss::Devnet4;
 
 use super::super::error::SuccinctError;
 use super::proof::{AggregateProof, prove_aggregate, verify_aggregate};
+use super::registry::Participation;
 use super::statement::{AggregateStatement, Contribution, Participant};
 use crate::aggregate::{ConcatAggregate, Participant as Entry};
 use crate::bitlist::BitList;
@@ -79,9 +80,7 @@ pub fn statement_for(
     epoch: u64,
     message: &[u8; 32],
 ) -> Result<AggregateStatement, SuccinctError> {
-    if participation.len() != registry.len() {
-        return Err(SuccinctError::Participation { bits: participation.len(), registry: registry.len() });
-    }
+    let bound = Participation::new(registry, participation)?;
     let epoch = u32::try_from(epoch).map_err(|_| SuccinctError::EpochRange(epoch))?;
     let participants = participation
         .ones()
@@ -90,7 +89,7 @@ pub fn statement_for(
             Entry::Group(group) => Participant::from_group_key(group),
         })
         .collect();
-    let statement = AggregateStatement { message: *message, epoch, participants };
+    let statement = AggregateStatement { message: *message, epoch, participants, participation: bound };
     statement.validate()?;
     Ok(statement)
 }
