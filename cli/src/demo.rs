@@ -76,6 +76,6 @@ pub fn run() -> anyhow::Result<()> {
 fn describe(r: Result<(), ndvt_xmss::VerifyError>) -> String {
     match r {
         Ok(()) => "NOT REJECTED".into(),
-        Err(e) => e.to_string(),
+        Err(e) => crate::describe(&e),
     }
 }

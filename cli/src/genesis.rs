@@ -60,8 +60,8 @@ pub fn validators_yaml(ids: &[Identity]) -> String {
 /// Runs `ndvt genesis`.
 pub fn run(args: &GenesisArgs) -> Result<(), Failure> {
     let scenario = load(Some(&args.scenario))?;
-    let ids = identities(&scenario)
-        .map_err(|e| Failure::invalid(format!("keys: {}", crate::describe(&e))))?;
+    let ids =
+        identities(&scenario).map_err(|e| Failure::invalid(format!("keys: {}", crate::describe(&e))))?;
     std::fs::create_dir_all(&args.out)
         .map_err(|e| Failure::invalid(format!("creating {}: {e}", args.out.display())))?;
     for (name, text) in [

@@ -79,10 +79,10 @@ pub enum VerifyError {
     #[error("message must be 32 bytes, got {0}")]
     MessageLength(usize),
     /// The signature bytes did not decode.
-    #[error("malformed signature: {0}")]
+    #[error("malformed signature")]
     Decode(#[from] DecodeError),
     /// (message, rho) has no codeword: the signature was not made for this message and epoch.
-    #[error("no codeword for this message and rho: {0}")]
+    #[error("no codeword for this message and rho")]
     Encoding(#[from] EncodingError),
     /// The chain ends and co-path do not lead to the public key's root.
     #[error("Merkle root mismatch: the signature does not match this key, epoch and message")]
