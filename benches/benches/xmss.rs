@@ -315,6 +315,7 @@ fn bench_verify_batch(c: &mut Criterion) {
 
 criterion_group!(
     benches,
+    ndvt_benches::print_platform,
     bench_poseidon,
     bench_verify,
     bench_verify_batch,
