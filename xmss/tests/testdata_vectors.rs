@@ -38,6 +38,15 @@ fn tests_read_the_in_repository_copy_unless_ndvt_vectors_is_set() {
 }
 
 #[test]
+fn this_binary_runs_in_the_checkout_it_was_built_from() {
+    // Cargo runs a test in its package's folder. A binary built in another checkout (say a stale one reused
+    // through a shared target dir) would read that checkout's vectors and prove nothing about this one.
+    let built_in = Path::new(env!("CARGO_MANIFEST_DIR")).canonicalize().unwrap();
+    let running_in = std::env::current_dir().unwrap().canonicalize().unwrap();
+    assert_eq!(built_in, running_in, "built in one checkout, running in another");
+}
+
+#[test]
 fn every_in_repository_set_is_present_parses_and_is_described() {
     let readme = std::fs::read_to_string(vectors::in_repo().join("README.md")).unwrap();
     for set in vectors::SETS {
