@@ -3,7 +3,9 @@
 #![cfg(feature = "succinct")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use std::path::PathBuf;
+#[path = "../../xmss/tests/vectors.rs"]
+mod vectors;
+
 use std::sync::LazyLock;
 
 use ndvt_aggregation::succinct::security::{
@@ -18,7 +20,6 @@ use ndvt_aggregation::succinct::{
 use ndvt_xmss::primitives::{codeword, leaf};
 use ndvt_xmss::{Devnet4, Digest, F, Instance, PublicKey, Signature};
 use p3_field::PrimeCharacteristicRing;
-use serde_json::Value;
 
 struct Case {
     pk: PublicKey<Devnet4>,
@@ -27,25 +28,11 @@ struct Case {
     sig: Signature<Devnet4>,
 }
 
-fn vectors_dir() -> PathBuf {
-    std::env::var_os("NDVT_VECTORS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors"))
-}
-
-fn hex_bytes(v: &Value) -> Vec<u8> {
-    let s = v.as_str().unwrap();
-    hex::decode(s.strip_prefix("0x").unwrap_or(s)).unwrap()
-}
-
 /// The 16 Devnet 4 signatures of the leanSig vectors, all under one public key.
 static CASES: LazyLock<Vec<Case>> = LazyLock::new(|| {
-    let path = vectors_dir().join("leansig/leansig_prod_lifetime2_32.json");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e} (set NDVT_VECTORS)", path.display()));
-    let v: Value = serde_json::from_str(&text).unwrap();
+    let v = vectors::json("leansig/leansig_prod_lifetime2_32.json");
     let key = &v["keys"][0];
-    let pk = PublicKey::<Devnet4>::from_bytes(&hex_bytes(&key["public_key"])).unwrap();
+    let pk = PublicKey::<Devnet4>::from_bytes(&vectors::bytes(&key["public_key"])).unwrap();
     key["signatures"]
         .as_array()
         .unwrap()
@@ -55,8 +42,8 @@ static CASES: LazyLock<Vec<Case>> = LazyLock::new(|| {
             let case = Case {
                 pk,
                 epoch,
-                message: hex_bytes(&s["message"]).try_into().unwrap(),
-                sig: Signature::from_bytes(&hex_bytes(&s["signature"])).unwrap(),
+                message: vectors::bytes(&s["message"]).try_into().unwrap(),
+                sig: Signature::from_bytes(&vectors::bytes(&s["signature"])).unwrap(),
             };
             case.pk.verify(u64::from(epoch), &case.message, &case.sig).unwrap();
             case

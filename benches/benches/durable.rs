@@ -73,5 +73,5 @@ fn bench(c: &mut Criterion) {
     durable_sign(c, "durable/sign_reserve_32", 32);
 }
 
-criterion_group!(benches, bench);
+criterion_group!(benches, ndvt_benches::print_platform, bench);
 criterion_main!(benches);

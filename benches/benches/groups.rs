@@ -129,5 +129,5 @@ fn devnet4(c: &mut Criterion) {
     aggregate_verify(c, &keys);
 }
 
-criterion_group!(benches, test_instance, devnet4);
+criterion_group!(benches, ndvt_benches::print_platform, test_instance, devnet4);
 criterion_main!(benches);

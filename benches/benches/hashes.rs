@@ -53,5 +53,5 @@ fn benches(c: &mut Criterion) {
     sign_verify::<Blake3L32W8>(c);
 }
 
-criterion_group!(hashes, benches);
+criterion_group!(hashes, ndvt_benches::print_platform, benches);
 criterion_main!(hashes);

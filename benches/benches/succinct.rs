@@ -190,5 +190,12 @@ fn aggregate(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, chain_walks, merkle_paths, leaf_and_message, aggregate);
+criterion_group!(
+    benches,
+    ndvt_benches::print_platform,
+    chain_walks,
+    merkle_paths,
+    leaf_and_message,
+    aggregate
+);
 criterion_main!(benches);

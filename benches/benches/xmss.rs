@@ -10,9 +10,11 @@
 // requires public functions without docs.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+#[path = "../../xmss/tests/vectors.rs"]
+mod vectors;
+
 use ndvt_xmss::hazmat::RawSign;
 use std::hint::black_box;
-use std::path::PathBuf;
 use std::sync::LazyLock;
 use std::time::Duration;
 
@@ -24,7 +26,6 @@ use ndvt_xmss::{
 };
 use p3_field::{PackedValue, PrimeCharacteristicRing};
 use p3_symmetric::Permutation;
-use serde_json::Value;
 
 /// The environment variable that enables the expensive Devnet 4 benches.
 const FULL_ENV: &str = "NDVT_BENCH_FULL";
@@ -42,20 +43,6 @@ fn skip(what: &str) {
 // Fixtures
 // ---------------------------------------------------------------------------------------------------------
 
-/// The vectors folder, located like `xmss/tests/vectors.rs`: `$NDVT_VECTORS`, else `shared/vectors` beside
-/// the repository checkout.
-fn vectors_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("NDVT_VECTORS") {
-        return PathBuf::from(d);
-    }
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vectors"))
-}
-
-fn hex_bytes(v: &Value) -> Vec<u8> {
-    let s = v.as_str().expect("hex string");
-    hex::decode(s.strip_prefix("0x").unwrap_or(s)).expect("valid hex")
-}
-
 /// The first leanSig Devnet 4 vector: public key, epoch, message and encoded signature.
 struct Devnet4Vector {
     public_key: PublicKey<Devnet4>,
@@ -66,16 +53,13 @@ struct Devnet4Vector {
 }
 
 static DEVNET4_VECTOR: LazyLock<Devnet4Vector> = LazyLock::new(|| {
-    let path = vectors_dir().join("leansig/leansig_prod_lifetime2_32.json");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read vector file {}: {e} (set NDVT_VECTORS)", path.display()));
-    let v: Value = serde_json::from_str(&text).expect("vector file is JSON");
+    let v = vectors::json("leansig/leansig_prod_lifetime2_32.json");
     let key = &v["keys"][0];
     let s = &key["signatures"][0];
-    let public_key = PublicKey::from_bytes(&hex_bytes(&key["public_key"])).expect("public key decodes");
-    let signature_bytes = hex_bytes(&s["signature"]);
+    let public_key = PublicKey::from_bytes(&vectors::bytes(&key["public_key"])).expect("public key decodes");
+    let signature_bytes = vectors::bytes(&s["signature"]);
     let signature = Signature::from_bytes(&signature_bytes).expect("signature decodes");
-    let message = hex_bytes(&s["message"]).try_into().expect("32-byte message");
+    let message = vectors::bytes(&s["message"]).try_into().expect("32-byte message");
     let epoch = s["epoch"].as_u64().expect("epoch");
     public_key.verify(epoch, &message, &signature).expect("vector signature verifies");
     Devnet4Vector { public_key, epoch, message, signature_bytes, signature }
@@ -290,17 +274,20 @@ fn bench_codec(c: &mut Criterion) {
 
 /// All sixteen Devnet 4 vector signatures, repeated to `n` items: one SIMD width per chunk on AVX-512.
 fn bench_verify_batch(c: &mut Criterion) {
-    let path = vectors_dir().join("leansig/leansig_prod_lifetime2_32.json");
-    let v: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("vector file")).expect("JSON");
+    let v = vectors::json("leansig/leansig_prod_lifetime2_32.json");
     let key = &v["keys"][0];
-    let pk = PublicKey::<Devnet4>::from_bytes(&hex_bytes(&key["public_key"])).expect("public key");
+    let pk = PublicKey::<Devnet4>::from_bytes(&vectors::bytes(&key["public_key"])).expect("public key");
     let signed: Vec<(u64, [u8; 32], Signature<Devnet4>)> = key["signatures"]
         .as_array()
         .expect("signatures")
         .iter()
         .map(|s| {
-            let sig = Signature::from_bytes(&hex_bytes(&s["signature"])).expect("signature");
-            (s["epoch"].as_u64().expect("epoch"), hex_bytes(&s["message"]).try_into().expect("message"), sig)
+            let sig = Signature::from_bytes(&vectors::bytes(&s["signature"])).expect("signature");
+            (
+                s["epoch"].as_u64().expect("epoch"),
+                vectors::bytes(&s["message"]).try_into().expect("message"),
+                sig,
+            )
         })
         .collect();
     let mut group = c.benchmark_group("verify_batch");
@@ -329,6 +316,7 @@ fn bench_verify_batch(c: &mut Criterion) {
 
 criterion_group!(
     benches,
+    ndvt_benches::print_platform,
     bench_poseidon,
     bench_verify,
     bench_verify_batch,

@@ -9,6 +9,7 @@ use ndvt_xmss::hazmat::RawSign;
 use ndvt_xmss::{Bytes, Poseidon, XmssScheme};
 
 use crate::bench_aggregate::{AggregateArgs, run_aggregate};
+use crate::platform::Platform;
 use crate::{Failure, InstanceArg};
 
 /// Arguments of `ndvt bench`: the parameter-set table, unless a subcommand is given.
@@ -216,7 +217,8 @@ fn json_number(value: Option<f64>) -> String {
     value.map_or_else(|| "null".into(), |v| format!("{v:.1}"))
 }
 
-fn print_table(rows: &[Row], args: &BenchArgs) {
+fn print_table(rows: &[Row], args: &BenchArgs, platform: &Platform) {
+    println!("{}", platform.line());
     println!(
         "{:<14} {:<9} {:>4} {:>2} {:>3} {:>3} {:>7} {:>9} {:>9} {:>9} {:>10} {:>7} {:>8} {:>5} {:>6} {:>10}",
         "scheme",
@@ -265,12 +267,12 @@ fn print_table(rows: &[Row], args: &BenchArgs) {
     );
 }
 
-fn json_row(r: &Row, threads: usize) -> String {
+fn json_row(r: &Row, threads: usize, platform: &Platform) -> String {
     format!(
         "{{\"scheme\":\"{}\",\"hash\":\"{}\",\"log_lifetime\":{},\"base\":{},\"chains\":{},\"target_sum\":{},\
          \"activation_epochs\":{},\"keygen_seconds\":{:.6},\"sign_us\":{:.3},\"verify_us\":{:.3},\
          \"public_key_bytes\":{},\"signature_bytes\":{},\"secret_key_bytes\":{},\"keygen_hash_calls\":{},\
-         \"sign_hash_calls\":{},\"verify_hash_calls\":{},\"hash_calls_estimated\":{},\"threads\":{}}}",
+         \"sign_hash_calls\":{},\"verify_hash_calls\":{},\"hash_calls_estimated\":{},\"threads\":{},{}}}",
         r.scheme,
         r.hash,
         r.log_lifetime,
@@ -288,7 +290,8 @@ fn json_row(r: &Row, threads: usize) -> String {
         json_number(r.calls.sign),
         json_number(r.calls.verify),
         r.calls.estimated,
-        threads
+        threads,
+        platform.json_fields()
     )
 }
 
@@ -316,9 +319,10 @@ fn run_table(args: &BenchArgs) -> anyhow::Result<()> {
         // Keygen runs its rayon work in this pool; sign and verify run on the pool's thread, one at a time.
         rows.push(pool.install(|| measure(args.samples, args.epochs))?);
     }
-    print_table(&rows, args);
+    let platform = Platform::this();
+    print_table(&rows, args, &platform);
     if args.json {
-        let items: Vec<String> = rows.iter().map(|r| json_row(r, args.threads)).collect();
+        let items: Vec<String> = rows.iter().map(|r| json_row(r, args.threads, &platform)).collect();
         println!("[{}]", items.join(","));
     }
     Ok(())
@@ -357,7 +361,7 @@ mod tests {
         assert_eq!((row.activation_epochs, row.signature_bytes), (32, 24 + 32 * 8 + 32 * 48));
         // 1 message hash + (v(w-1) - T) steps + 1 leaf + 8 nodes, counted exactly (this thread only hashed).
         assert!(row.calls.verify.unwrap() >= (1 + (48 * 7 - 185) + 1 + 8) as f64);
-        let json = json_row(&row, 1);
+        let json = json_row(&row, 1, &Platform::this());
         for key in [
             "\"scheme\":\"blake3-test\"",
             "\"hash\":\"blake3\"",
@@ -368,10 +372,13 @@ mod tests {
             "\"verify_us\":",
             "\"public_key_bytes\":50",
             "\"signature_bytes\":1816",
+            "\"simd\":\"",
+            "\"lanes\":",
+            "\"cpu\":",
         ] {
             assert!(json.contains(key), "{key} missing in {json}");
         }
         let poseidon = measure::<Poseidon<ndvt_xmss::TestInstance>>(2, None).unwrap();
-        assert!(json_row(&poseidon, 1).contains("\"hash\":\"poseidon1\""));
+        assert!(json_row(&poseidon, 1, &Platform::this()).contains("\"hash\":\"poseidon1\""));
     }
 }

@@ -8,6 +8,7 @@ use ndvt_aggregation::succinct::fixture::{AggregateShape, aggregate};
 use ndvt_aggregation::succinct::{AggregateProof, MAX_SIGNATURES, prove_aggregate, verify_aggregate};
 
 use crate::Failure;
+use crate::platform::Platform;
 
 /// Arguments of `ndvt bench aggregate`.
 #[derive(Args, Debug)]
@@ -48,6 +49,7 @@ struct AggregateReport {
     verified: bool,
     peak_rss_bytes: Option<u64>,
     threads: usize,
+    platform: Platform,
 }
 
 impl AggregateReport {
@@ -55,7 +57,7 @@ impl AggregateReport {
         format!(
             "{{\"signatures\":{},\"groups\":{},\"threshold\":{},\"members\":{},\"singles\":{},\"keys\":{},\
              \"keygen_seconds\":{:.6},\"prove_seconds\":{:.6},\"verify_ms\":{:.3},\"proof_bytes\":{},\
-             \"verified\":{},\"peak_rss_bytes\":{},\"threads\":{}}}",
+             \"verified\":{},\"peak_rss_bytes\":{},\"threads\":{},{}}}",
             self.signatures,
             self.shape.groups,
             self.shape.threshold,
@@ -68,12 +70,14 @@ impl AggregateReport {
             self.proof_bytes,
             self.verified,
             self.peak_rss_bytes.map_or_else(|| "null".into(), |b| b.to_string()),
-            self.threads
+            self.threads,
+            self.platform.json_fields()
         )
     }
 
     fn print_table(&self) {
         let s = &self.shape;
+        println!("{}", self.platform.line());
         println!(
             "{:>10} {:>14} {:>7} {:>8} {:>9} {:>10} {:>9} {:>12} {:>7} {:>8}",
             "signatures",
@@ -146,6 +150,7 @@ pub(crate) fn run_aggregate(args: &AggregateArgs) -> Result<(), Failure> {
         verified: verdict.is_ok(),
         peak_rss_bytes: peak_rss_bytes(),
         threads: rayon::current_num_threads(),
+        platform: Platform::this(),
     };
     report.print_table();
     if args.json {

@@ -11,6 +11,7 @@ mod genesis;
 mod group;
 mod hexarg;
 mod key;
+mod platform;
 mod simulate;
 mod verify;
 
@@ -125,6 +126,12 @@ pub fn describe(e: &(dyn std::error::Error + 'static)) -> String {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Once per run, before any work: a scalar build is the slow path a lean client can land on unknowingly.
+    if let Some(warning) =
+        platform::scalar_build_warning(ndvt_xmss::simd::compiled(), ndvt_xmss::simd::best_for_this_cpu())
+    {
+        eprintln!("{warning}");
+    }
     let result = match cli.command {
         None => simulate::run(&simulate::SimulateArgs::default()),
         Some(Command::Demo) => demo::run().map_err(Failure::from),

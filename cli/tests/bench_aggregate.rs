@@ -27,6 +27,14 @@ fn two_signatures_prove_and_verify() {
     assert!(json["verify_ms"].as_f64().unwrap() > 0.0, "{json}");
     assert!(json["threads"].as_u64().unwrap() >= 1, "{json}");
     assert!(json["peak_rss_bytes"].is_null() || json["peak_rss_bytes"].as_u64().unwrap() > 0, "{json}");
+    // The figures name what they ran on: this build's SIMD back-end, its lanes and the CPU model.
+    let simd = ndvt_xmss::simd::compiled();
+    assert_eq!(
+        (json["simd"].as_str(), json["lanes"].as_u64()),
+        (Some(simd.name()), Some(simd.lanes() as u64))
+    );
+    assert!(json["cpu"].is_string() || json["cpu"].is_null(), "{json}");
+    assert!(String::from_utf8_lossy(&o.stdout).contains(&format!("SIMD back-end: {simd}")), "{o:?}");
 }
 
 #[test]

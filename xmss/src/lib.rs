@@ -55,6 +55,7 @@ mod scheme;
 mod secret_key;
 mod secret_key_codec;
 mod signature;
+pub mod simd;
 mod traits;
 mod tree;
 mod tweak;

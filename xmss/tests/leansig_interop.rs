@@ -1,4 +1,4 @@
-//! Interop with leanSig c08a3ba and leanSpec: every vector in `../shared/vectors`, byte for byte.
+//! Interop with leanSig c08a3ba and leanSpec: every vector in `testdata/vectors`, byte for byte.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
 mod vectors;
