@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use crate::bitlist::{BitList, BitListError};
-use crate::error::GroupSignatureError;
+use crate::error::{GroupSignatureError, SchemeError};
 use crate::group_key::GroupKey;
 use crate::group_signature::{GroupSignature, signer_mask};
 use crate::scheme::{Scheme, VerifyItem};
@@ -28,12 +28,25 @@ pub enum Participant<S: Scheme> {
 
 /// Why an aggregate is malformed or invalid.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum AggregateError {
-    /// The bytes are malformed.
-    #[error("malformed aggregate: {0}")]
-    Decode(String),
+    /// The bytes end before the header, the bitlist or a part they announce.
+    #[error("aggregate of {0} bytes ends before what it announces")]
+    Truncated(usize),
+    /// Bytes follow the last part.
+    #[error("{0} trailing bytes after the last part")]
+    TrailingBytes(usize),
+    /// A participant's signature bytes do not decode.
+    #[error("participant {participant}'s signature does not decode")]
+    SignatureBytes {
+        /// Registry index.
+        participant: usize,
+        /// The scheme's reason.
+        #[source]
+        source: SchemeError,
+    },
     /// The participation bitlist is malformed.
-    #[error("participation bitlist: {0}")]
+    #[error("malformed participation bitlist")]
     BitList(#[from] BitListError),
     /// The bitlist does not cover the registry exactly.
     #[error("participation covers {got} entries, the registry has {expected}")]
@@ -53,19 +66,21 @@ pub enum AggregateError {
     #[error("participant {0}: the part does not match a {1}")]
     Shape(usize, &'static str),
     /// A single validator's signature does not verify.
-    #[error("participant {participant}: invalid signature: {reason}")]
+    #[error("participant {participant}'s signature is invalid")]
     InvalidSignature {
         /// Registry index.
         participant: usize,
         /// The scheme's reason.
-        reason: String,
+        #[source]
+        source: SchemeError,
     },
     /// A group's part fails as a group signature.
-    #[error("participant {participant}: {error}")]
+    #[error("participant {participant}'s group signature is invalid")]
     Group {
         /// Registry index.
         participant: usize,
         /// What is wrong with the group's signatures.
+        #[source]
         error: GroupSignatureError,
     },
 }
@@ -187,22 +202,19 @@ impl<S: Scheme> ConcatAggregate<S> {
             let shape = self.part_items(registry, i, part, &mut items, &mut owners);
             checked.push((i, shape.map(|()| first..items.len())));
         }
-        let results = S::verify_batch(&items);
+        let mut results = S::verify_batch(&items);
         for (i, shape) in checked {
             let range = shape?;
-            let failed =
-                range.clone().zip(&results[range]).find_map(|(k, r)| r.as_ref().err().map(|e| (k, e)));
-            if let Some((k, e)) = failed {
+            let failed = range.clone().find(|&k| results[k].is_err());
+            if let Some(k) = failed {
+                // Take the scheme's error out of the batch results: it becomes this error's typed source.
+                let Err(e) = core::mem::replace(&mut results[k], Ok(())) else { continue };
+                let source = SchemeError::new(e);
                 return Err(match &registry[i] {
-                    Participant::Single(_) => {
-                        AggregateError::InvalidSignature { participant: i, reason: e.to_string() }
-                    }
+                    Participant::Single(_) => AggregateError::InvalidSignature { participant: i, source },
                     Participant::Group(_) => AggregateError::Group {
                         participant: i,
-                        error: GroupSignatureError::InvalidMemberSignature {
-                            index: owners[k],
-                            reason: e.to_string(),
-                        },
+                        error: GroupSignatureError::InvalidMemberSignature { index: owners[k], source },
                     },
                 });
             }
@@ -303,7 +315,7 @@ impl<S: Scheme> ConcatAggregate<S> {
 
     /// Strict decoding: canonical bitlist, one part per set bit, exact length.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, AggregateError> {
-        let short = || AggregateError::Decode(format!("{} bytes is too short", bytes.len()));
+        let short = || AggregateError::Truncated(bytes.len());
         let header = bytes.get(..44).ok_or_else(short)?;
         let epoch = u64::from_le_bytes(core::array::from_fn(|i| header[i]));
         let message = core::array::from_fn(|i| header[8 + i]);
@@ -320,15 +332,17 @@ impl<S: Scheme> ConcatAggregate<S> {
             let signatures = sigs
                 .chunks_exact(S::SIGNATURE_BYTES)
                 .map(|c| {
-                    S::signature_from_bytes(c)
-                        .map_err(|e| AggregateError::Decode(format!("participant {i}: {e}")))
+                    S::signature_from_bytes(c).map_err(|e| AggregateError::SignatureBytes {
+                        participant: i,
+                        source: SchemeError::new(e),
+                    })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             parts.insert(i, Part { members, signatures });
             rest = tail;
         }
         if !rest.is_empty() {
-            return Err(AggregateError::Decode(format!("{} trailing bytes", rest.len())));
+            return Err(AggregateError::TrailingBytes(rest.len()));
         }
         Ok(ConcatAggregate { epoch, message, registry_len: bits.len(), parts })
     }

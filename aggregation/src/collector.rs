@@ -1,9 +1,9 @@
 //! Collects shares as they arrive — any order, duplicates, invalid ones — verifies each once, and yields
 //! the group signature as soon as m valid distinct shares are in.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
-use crate::error::GroupSignatureError;
+use crate::error::{GroupSignatureError, SchemeError};
 use crate::group_key::GroupKey;
 use crate::group_signature::GroupSignature;
 use crate::scheme::{Scheme, Share};
@@ -36,13 +36,13 @@ pub struct Collector<'g, S: Scheme> {
     epoch: u64,
     message: [u8; 32],
     valid: BTreeMap<u8, S::Signature>,
-    invalid: HashSet<(u8, Vec<u8>)>,
+    invalid: HashMap<(u8, Vec<u8>), SchemeError>,
 }
 
 impl<'g, S: Scheme> Collector<'g, S> {
     /// A collector for `(epoch, message)` signed by members of `group`.
     pub fn new(group: &'g GroupKey<S>, epoch: u64, message: [u8; 32]) -> Self {
-        Collector { group, epoch, message, valid: BTreeMap::new(), invalid: HashSet::new() }
+        Collector { group, epoch, message, valid: BTreeMap::new(), invalid: HashMap::new() }
     }
 
     /// Valid distinct members so far.
@@ -67,17 +67,19 @@ impl<'g, S: Scheme> Collector<'g, S> {
         }
         let key = (share.member, S::signature_to_bytes(&share.signature));
         let invalid =
-            |reason: String| GroupSignatureError::InvalidMemberSignature { index: share.member, reason };
-        if self.invalid.contains(&key) {
-            return Err(invalid("already rejected".into()));
+            |source: SchemeError| GroupSignatureError::InvalidMemberSignature { index: share.member, source };
+        // A resent bad share is refused with the reason it was refused for the first time, without re-verifying.
+        if let Some(first) = self.invalid.get(&key) {
+            return Err(invalid(first.clone()));
         }
         let pk = &self.group.members()[usize::from(share.member)];
         if let Err(e) = S::verify(pk, self.epoch, &self.message, &share.signature) {
+            let e = SchemeError::new(e);
             // The cache only saves re-verifying a resent bad share; bounded so a flood cannot grow it.
             if self.invalid.len() < MAX_REMEMBERED_INVALID {
-                self.invalid.insert(key);
+                self.invalid.insert(key, e.clone());
             }
-            return Err(invalid(e.to_string()));
+            return Err(invalid(e));
         }
         self.valid.insert(share.member, share.signature.clone());
         let (have, need) = (self.valid.len(), usize::from(self.group.threshold()));

@@ -1,4 +1,49 @@
 //! Typed errors of the group layer: one variant per way a group key, group signature or aggregate is wrong.
+//!
+//! A member scheme's own error travels as the typed [`source`](std::error::Error::source) of the variant that
+//! met it ([`SchemeError`]), never flattened into a string, and no message repeats its source.
+
+use std::sync::Arc;
+
+/// A member scheme's error (XMSS, Ed25519, …), kept whole as the source of a group-layer error.
+///
+/// It is type-erased so that one group-layer error type serves every scheme; [`SchemeError::downcast_ref`]
+/// recovers the scheme's own type. Two values are equal when they print the same reason, which is what the
+/// share collector needs to repeat a rejection.
+#[derive(Clone, Debug)]
+pub struct SchemeError(Arc<dyn std::error::Error + Send + Sync + 'static>);
+
+impl SchemeError {
+    /// Wraps a scheme's error.
+    pub fn new(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        SchemeError(Arc::new(error))
+    }
+
+    /// The scheme's own error, if it is a `T`.
+    pub fn downcast_ref<T: std::error::Error + 'static>(&self) -> Option<&T> {
+        self.0.downcast_ref::<T>()
+    }
+}
+
+impl core::fmt::Display for SchemeError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for SchemeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+impl PartialEq for SchemeError {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || self.0.to_string() == other.0.to_string()
+    }
+}
+
+impl Eq for SchemeError {}
 
 /// Why a group key could not be built or decoded.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -40,9 +85,28 @@ pub enum GroupKeyError {
         /// Members.
         n: u8,
     },
-    /// The encoded group key is malformed.
-    #[error("malformed group key: {0}")]
-    Decode(String),
+    /// The encoding is shorter than its 3-byte header (scheme tag, m, n).
+    #[error("group key of {0} bytes is shorter than its 3-byte header")]
+    Truncated(usize),
+    /// The key bytes after the header are not exactly n keys.
+    #[error("{n} members need {expected} key bytes, got {got}")]
+    KeyBytes {
+        /// Members.
+        n: u8,
+        /// Bytes n keys take.
+        expected: usize,
+        /// Bytes found.
+        got: usize,
+    },
+    /// A member's public key does not decode.
+    #[error("member {index}'s public key does not decode")]
+    MemberKey {
+        /// The member.
+        index: usize,
+        /// The scheme's reason.
+        #[source]
+        source: SchemeError,
+    },
     /// The encoded group key is for another scheme.
     #[error("group key is for scheme tag {found}, expected {expected}")]
     WrongScheme {
@@ -91,12 +155,13 @@ pub enum GroupSignatureError {
         need: usize,
     },
     /// A member's signature does not verify.
-    #[error("member {index}'s signature is invalid: {reason}")]
+    #[error("member {index}'s signature is invalid")]
     InvalidMemberSignature {
         /// The member.
         index: u8,
         /// The scheme's reason.
-        reason: String,
+        #[source]
+        source: SchemeError,
     },
     /// Shares or signature for another epoch than expected.
     #[error("mixed epochs: expected {expected}, got {got}")]
@@ -109,9 +174,28 @@ pub enum GroupSignatureError {
     /// Shares or signature over another message than expected.
     #[error("mixed messages: a share or signature is over another message")]
     MixedMessage,
-    /// The bytes are malformed.
-    #[error("malformed group signature: {0}")]
-    Decode(String),
+    /// The encoding is shorter than its header (group id, epoch, message, entry count).
+    #[error("group signature of {0} bytes is shorter than its header")]
+    Truncated(usize),
+    /// The bytes after the header are not exactly the announced entries.
+    #[error("{count} entries need {expected} bytes, got {got}")]
+    EntryBytes {
+        /// Entries announced.
+        count: usize,
+        /// Bytes they take.
+        expected: usize,
+        /// Bytes found.
+        got: usize,
+    },
+    /// A member's signature bytes do not decode.
+    #[error("member {index}'s signature does not decode")]
+    MemberSignature {
+        /// The member index the entry names.
+        index: u8,
+        /// The scheme's reason.
+        #[source]
+        source: SchemeError,
+    },
 }
 
 /// Why a share could not be decoded.
@@ -127,11 +211,11 @@ pub enum ShareDecodeError {
         got: usize,
     },
     /// The signature inside does not decode.
-    #[error("share signature: {0}")]
-    Signature(String),
+    #[error("the share's signature does not decode")]
+    Signature(#[source] SchemeError),
     /// The public key inside does not decode.
-    #[error("share public key: {0}")]
-    PublicKey(String),
+    #[error("the share's public key does not decode")]
+    PublicKey(#[source] SchemeError),
     /// The share is for another scheme or parameter set.
     #[error("share is for scheme tag {found}, expected {expected}")]
     WrongScheme {

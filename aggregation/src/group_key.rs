@@ -2,7 +2,7 @@
 
 use sha3::{Digest, Sha3_256};
 
-use crate::error::GroupKeyError;
+use crate::error::{GroupKeyError, SchemeError};
 use crate::scheme::Scheme;
 
 /// Largest group.
@@ -130,26 +130,21 @@ impl<S: Scheme> GroupKey<S> {
         policy: ThresholdPolicy,
     ) -> Result<(Self, ThresholdReport), GroupKeyError> {
         let [tag, m, n, rest @ ..] = bytes else {
-            return Err(GroupKeyError::Decode(format!(
-                "{} bytes is shorter than the 3-byte header",
-                bytes.len()
-            )));
+            return Err(GroupKeyError::Truncated(bytes.len()));
         };
         if *tag != S::TAG {
             return Err(GroupKeyError::WrongScheme { expected: S::TAG, found: *tag });
         }
         if rest.len() != usize::from(*n) * S::PUBLIC_KEY_BYTES {
-            return Err(GroupKeyError::Decode(format!(
-                "{n} members need {} key bytes, got {}",
-                usize::from(*n) * S::PUBLIC_KEY_BYTES,
-                rest.len()
-            )));
+            let expected = usize::from(*n) * S::PUBLIC_KEY_BYTES;
+            return Err(GroupKeyError::KeyBytes { n: *n, expected, got: rest.len() });
         }
         let members = rest
             .chunks_exact(S::PUBLIC_KEY_BYTES)
             .enumerate()
             .map(|(i, b)| {
-                S::public_key_from_bytes(b).map_err(|e| GroupKeyError::Decode(format!("member {i}: {e}")))
+                S::public_key_from_bytes(b)
+                    .map_err(|e| GroupKeyError::MemberKey { index: i, source: SchemeError::new(e) })
             })
             .collect::<Result<Vec<_>, _>>()?;
         Self::new(*m, members, policy)

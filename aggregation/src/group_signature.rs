@@ -5,7 +5,7 @@
 //! A group signature holds only valid member signatures: a collector drops bad shares before combining, so a
 //! group signature with one bad entry is rejected even if m others verify (no malleable padding).
 
-use crate::error::GroupSignatureError;
+use crate::error::{GroupSignatureError, SchemeError};
 use crate::group_key::GroupKey;
 use crate::scheme::{Scheme, Share, VerifyItem};
 
@@ -137,26 +137,20 @@ impl<S: Scheme> GroupSignature<S> {
     /// are checked by [`GroupSignature::verify`] against a group, with their own error variants.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, GroupSignatureError> {
         if bytes.len() < HEADER {
-            return Err(GroupSignatureError::Decode(format!(
-                "{} bytes is shorter than the header",
-                bytes.len()
-            )));
+            return Err(GroupSignatureError::Truncated(bytes.len()));
         }
         let count = usize::from(bytes[HEADER - 1]);
         let entry = 1 + S::SIGNATURE_BYTES;
         if bytes.len() != HEADER + count * entry {
-            return Err(GroupSignatureError::Decode(format!(
-                "{count} entries need {} bytes, got {}",
-                HEADER + count * entry,
-                bytes.len()
-            )));
+            let expected = HEADER + count * entry;
+            return Err(GroupSignatureError::EntryBytes { count, expected, got: bytes.len() });
         }
         let entries = bytes[HEADER..]
             .chunks_exact(entry)
             .map(|c| {
-                S::signature_from_bytes(&c[1..])
-                    .map(|s| (c[0], s))
-                    .map_err(|e| GroupSignatureError::Decode(format!("member {}: {e}", c[0])))
+                S::signature_from_bytes(&c[1..]).map(|s| (c[0], s)).map_err(|e| {
+                    GroupSignatureError::MemberSignature { index: c[0], source: SchemeError::new(e) }
+                })
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(GroupSignature {
@@ -176,7 +170,7 @@ pub(crate) fn first_invalid<S: Scheme>(
     for ((index, _), result) in entries.iter().zip(results) {
         result.map_err(|e| GroupSignatureError::InvalidMemberSignature {
             index: *index,
-            reason: e.to_string(),
+            source: SchemeError::new(e),
         })?;
     }
     Ok(())

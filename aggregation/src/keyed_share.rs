@@ -7,7 +7,7 @@
 //! Encoding: `scheme tag u8 ‖ public key ‖ epoch u64 LE ‖ message 32 ‖ signature`. The tag makes a share of
 //! one scheme or parameter set fail loudly against a group of another.
 
-use crate::error::{GroupSignatureError, ShareDecodeError};
+use crate::error::{GroupSignatureError, SchemeError, ShareDecodeError};
 use crate::group_key::GroupKey;
 use crate::scheme::{Scheme, Share};
 
@@ -57,11 +57,11 @@ impl<S: Scheme> KeyedShare<S> {
         }
         let (pk, rest) = bytes[1..].split_at(S::PUBLIC_KEY_BYTES);
         let public_key =
-            S::public_key_from_bytes(pk).map_err(|e| ShareDecodeError::PublicKey(e.to_string()))?;
+            S::public_key_from_bytes(pk).map_err(|e| ShareDecodeError::PublicKey(SchemeError::new(e)))?;
         let epoch = u64::from_le_bytes(core::array::from_fn(|i| rest[i]));
         let message = core::array::from_fn(|i| rest[8 + i]);
-        let signature =
-            S::signature_from_bytes(&rest[40..]).map_err(|e| ShareDecodeError::Signature(e.to_string()))?;
+        let signature = S::signature_from_bytes(&rest[40..])
+            .map_err(|e| ShareDecodeError::Signature(SchemeError::new(e)))?;
         Ok(KeyedShare { public_key, epoch, message, signature })
     }
 }

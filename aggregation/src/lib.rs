@@ -43,7 +43,7 @@ pub use aggregate::{AggregateError, ConcatAggregate, MAX_PARTICIPANTS, Participa
 pub use bitlist::{BitList, BitListError};
 pub use collector::{Collector, Offer};
 pub use ed25519_scheme::{Ed25519, Ed25519Member};
-pub use error::{GroupKeyError, GroupSignatureError, ShareDecodeError};
+pub use error::{GroupKeyError, GroupSignatureError, SchemeError, ShareDecodeError};
 pub use group_key::{GroupKey, MAX_MEMBERS, ThresholdPolicy, ThresholdReport};
 pub use group_signature::GroupSignature;
 pub use keyed_share::KeyedShare;

@@ -6,7 +6,7 @@
 
 use core::fmt::Debug;
 
-use crate::error::ShareDecodeError;
+use crate::error::{SchemeError, ShareDecodeError};
 
 /// A signature scheme usable by group members.
 pub trait Scheme: Sized + Copy + Clone + Debug + Default + PartialEq + Eq + Send + Sync + 'static {
@@ -94,8 +94,8 @@ impl<S: Scheme> Share<S> {
         }
         let epoch = u64::from_le_bytes(core::array::from_fn(|i| bytes[1 + i]));
         let message = core::array::from_fn(|i| bytes[9 + i]);
-        let signature =
-            S::signature_from_bytes(&bytes[41..]).map_err(|e| ShareDecodeError::Signature(e.to_string()))?;
+        let signature = S::signature_from_bytes(&bytes[41..])
+            .map_err(|e| ShareDecodeError::Signature(SchemeError::new(e)))?;
         Ok(Share { member: bytes[0], epoch, message, signature })
     }
 }

@@ -112,10 +112,10 @@ fn suite<S: Fixture>() {
     assert_eq!(a.merge(&other), Err(A::Mismatch));
 
     // Strict decoding.
-    assert!(matches!(ConcatAggregate::<S>::from_bytes(&bytes[..bytes.len() - 1]), Err(A::Decode(_))));
+    assert!(matches!(ConcatAggregate::<S>::from_bytes(&bytes[..bytes.len() - 1]), Err(A::Truncated(_))));
     let mut trailing = bytes.clone();
     trailing.push(0);
-    assert!(matches!(ConcatAggregate::<S>::from_bytes(&trailing), Err(A::Decode(_))));
+    assert!(matches!(ConcatAggregate::<S>::from_bytes(&trailing), Err(A::TrailingBytes(1))));
     let mut no_delimiter = bytes.clone();
     no_delimiter[44] = 0;
     assert_eq!(ConcatAggregate::<S>::from_bytes(&no_delimiter), Err(A::BitList(BitListError::NoDelimiter)));

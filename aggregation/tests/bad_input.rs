@@ -42,12 +42,15 @@ fn truncated_encodings() {
     for cut in 0..key.len() {
         assert!(matches!(
             GroupKey::<Ed25519>::from_bytes(&key[..cut], ThresholdPolicy::Strict),
-            Err(K::Decode(_))
+            Err(K::Truncated(_) | K::KeyBytes { .. })
         ));
     }
     let sig = w.signature.to_bytes();
     for cut in 0..sig.len() {
-        assert!(matches!(GroupSignature::<Ed25519>::from_bytes(&sig[..cut]), Err(E::Decode(_))));
+        assert!(matches!(
+            GroupSignature::<Ed25519>::from_bytes(&sig[..cut]),
+            Err(E::Truncated(_) | E::EntryBytes { .. })
+        ));
     }
     let share = w.good[0].to_bytes();
     for cut in 0..share.len() {
@@ -67,10 +70,13 @@ fn trailing_bytes() {
     let w = world::<Ed25519>(40);
     let mut key = w.group.to_bytes();
     key.push(0);
-    assert!(matches!(GroupKey::<Ed25519>::from_bytes(&key, ThresholdPolicy::Strict), Err(K::Decode(_))));
+    assert!(matches!(
+        GroupKey::<Ed25519>::from_bytes(&key, ThresholdPolicy::Strict),
+        Err(K::KeyBytes { .. })
+    ));
     let mut sig = w.signature.to_bytes();
     sig.push(0);
-    assert!(matches!(GroupSignature::<Ed25519>::from_bytes(&sig), Err(E::Decode(_))));
+    assert!(matches!(GroupSignature::<Ed25519>::from_bytes(&sig), Err(E::EntryBytes { .. })));
     let mut share = w.good[0].to_bytes();
     share.push(0);
     assert_eq!(Share::<Ed25519>::from_bytes(&share), Err(D::Length { expected: 105, got: 106 }));
@@ -78,7 +84,7 @@ fn trailing_bytes() {
     agg.add_group(1, &w.signature).unwrap();
     let mut bytes = agg.to_bytes();
     bytes.push(0);
-    assert_eq!(ConcatAggregate::<Ed25519>::from_bytes(&bytes), Err(A::Decode("1 trailing bytes".into())));
+    assert_eq!(ConcatAggregate::<Ed25519>::from_bytes(&bytes), Err(A::TrailingBytes(1)));
 }
 
 /// The aggregate's bitlist is length-prefixed: a prefix that does not frame a canonical bitlist fails.
@@ -94,7 +100,7 @@ fn aggregate_bitlist_length_field() {
         ConcatAggregate::<Ed25519>::from_bytes(&b)
     };
     assert_eq!(with_len(0), Err(A::BitList(BitListError::Empty)));
-    assert!(matches!(with_len(u32::MAX), Err(A::Decode(_))));
+    assert!(matches!(with_len(u32::MAX), Err(A::Truncated(_))));
     // Three bytes: the bitlist byte and the part's member mask 0x000b, whose high byte is zero: no delimiter.
     assert_eq!(with_len(3), Err(A::BitList(BitListError::NoDelimiter)));
 }
@@ -128,7 +134,7 @@ fn wrong_scheme_or_parameter_set() {
     bad_word[3 + 32..3 + 36].copy_from_slice(&ndvt_xmss::P.to_le_bytes());
     assert!(matches!(
         GroupKey::<TestXmss>::from_bytes(&bad_word, ThresholdPolicy::Strict),
-        Err(K::Decode(_))
+        Err(K::MemberKey { index: 0, .. })
     ));
     // The same root under another hash parameter is another key: here the message has no codeword at all.
     let pk = x.group.members()[0].to_bytes();
@@ -352,7 +358,10 @@ fn ed25519_member_key_must_be_canonical() {
     assert!(ed25519_dalek::VerifyingKey::from_bytes(&non_canonical).is_ok(), "the point y = 3 exists");
     let mut key = w.group.to_bytes();
     key[3..35].copy_from_slice(&non_canonical);
-    assert!(matches!(GroupKey::<Ed25519>::from_bytes(&key, ThresholdPolicy::Strict), Err(K::Decode(_))));
+    assert!(matches!(
+        GroupKey::<Ed25519>::from_bytes(&key, ThresholdPolicy::Strict),
+        Err(K::MemberKey { index: 0, .. })
+    ));
 }
 
 /// A small-order Ed25519 point (here the identity, y = 1, which is canonical) can never carry a strictly
@@ -367,5 +376,8 @@ fn ed25519_member_key_must_not_be_weak() {
     assert!(<Ed25519 as Scheme>::public_key_from_bytes(&identity).is_err());
     let mut key = w.group.to_bytes();
     key[3..35].copy_from_slice(&identity);
-    assert!(matches!(GroupKey::<Ed25519>::from_bytes(&key, ThresholdPolicy::Strict), Err(K::Decode(_))));
+    assert!(matches!(
+        GroupKey::<Ed25519>::from_bytes(&key, ThresholdPolicy::Strict),
+        Err(K::MemberKey { index: 0, .. })
+    ));
 }

@@ -109,19 +109,11 @@ impl From<anyhow::Error> for Failure {
     }
 }
 
-/// The error and its causes, each cause shown once (typed errors often repeat their source in their text).
+/// The error and its causes, outermost first, joined by `: `. Every error type of the workspace names only what
+/// it adds and leaves its cause to `source()`, so each cause appears once without any de-duplication here.
 pub fn describe(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut out = String::new();
-    let chain = std::iter::successors(Some(e), |e| e.source());
-    for cause in chain.map(|c| c.to_string()) {
-        if !out.contains(&cause) {
-            if !out.is_empty() {
-                out.push_str(": ");
-            }
-            out.push_str(&cause);
-        }
-    }
-    out
+    let chain: Vec<String> = std::iter::successors(Some(e), |e| e.source()).map(|c| c.to_string()).collect();
+    chain.join(": ")
 }
 
 fn main() -> ExitCode {

@@ -166,3 +166,40 @@ fn import_requires_first_epoch_and_never_overwrites() {
     assert_eq!(sign("20").status.code(), Some(0), "the record survived the refused import");
     assert_eq!(sign("19").status.code(), Some(3));
 }
+
+/// Every error names only what it adds and leaves its cause to `source()`, so the printed chain never repeats
+/// a cause (issue 13: the CLI used to de-duplicate messages that embedded their source).
+#[test]
+fn error_chains_name_each_cause_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pk = generate(&tmp.path().join("key"));
+    let o = Command::new(env!("CARGO_BIN_EXE_ndvt")).args(verify_args(&pk)).output().expect("run ndvt");
+    let reason = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    let reason = reason.trim_start_matches("invalid: ");
+    // A parent message that embeds its source prints as `…: CAUSE: CAUSE`; find any such repeated tail.
+    let cuts: Vec<usize> = reason.match_indices(": ").map(|(i, _)| i).collect();
+    assert!(!cuts.is_empty(), "the cause is missing: {reason}");
+    for &cut in &cuts {
+        let (head, tail) = (&reason[..cut], &reason[cut + 2..]);
+        assert!(!head.ends_with(tail), "a cause is printed twice: {reason}");
+    }
+}
+
+fn verify_args(pk: &str) -> Vec<String> {
+    [
+        "verify",
+        "--instance",
+        "test",
+        "--public-key",
+        pk,
+        "--epoch",
+        "3",
+        "--message",
+        MSG_A,
+        "--signature",
+        "00ff",
+    ]
+    .map(String::from)
+    .to_vec()
+}

@@ -321,7 +321,7 @@ pub enum SuccinctError {
         len: usize,
     },
     /// The participation bitlist bytes are malformed.
-    #[error("participation bitlist: {0}")]
+    #[error("malformed participation bitlist")]
     Bits(#[from] crate::bitlist::BitListError),
     /// The proof bytes exceed what an aggregate may carry.
     #[error("proof of {got} bytes, at most {max} may travel in an aggregate")]
@@ -332,7 +332,7 @@ pub enum SuccinctError {
         max: usize,
     },
     /// The proof bytes are malformed.
-    #[error("malformed proof: {0}")]
+    #[error("malformed proof")]
     Decode(#[from] ProofDecodeError),
     /// A witness row's message hash aborts (only a dishonest witness gets this far).
     #[error("a witness's message hash aborts")]
