@@ -1,16 +1,12 @@
 //! The CLI contract other tools script against: commands, output and exit codes.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn ndvt(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ndvt")).args(args).output().expect("run ndvt")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).trim().to_string()
-}
+use common::*;
 
 const SEED: &str = "0101010101010101010101010101010101010101010101010101010101010101";
 const MSG_A: &str = "abababababababababababababababababababababababababababababababab";

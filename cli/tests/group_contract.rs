@@ -2,20 +2,12 @@
 //! verify (`valid` exit 0 / `invalid: <reason>` exit 1).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn ndvt(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ndvt")).args(args).output().expect("run ndvt")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).trim().to_string()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).to_string()
-}
+use common::*;
 
 const MSG: &str = "5151515151515151515151515151515151515151515151515151515151515151";
 const OTHER: &str = "6262626262626262626262626262626262626262626262626262626262626262";

@@ -3,22 +3,14 @@
 //! fails on the code the review examined (dcc760f).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+mod common;
+
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
+
+use common::*;
 use std::time::{Duration, Instant};
-
-fn ndvt(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ndvt")).args(args).output().expect("run ndvt")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).trim().to_string()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).to_string()
-}
 
 const SEED: &str = "1111111111111111111111111111111111111111111111111111111111111111";
 const MSG_A: &str = "abababababababababababababababababababababababababababababababab";
