@@ -14,7 +14,7 @@ pub struct Xmss<I: Instance>(PhantomData<I>);
 
 impl<I: Instance> Scheme for Xmss<I> {
     const NAME: &'static str = I::NAME;
-    const TAG: u8 = if I::LOG_LIFETIME == 32 { 1 } else { 2 };
+    const TAG: u8 = I::ID;
     const PUBLIC_KEY_BYTES: usize = I::PUBLIC_KEY_BYTES;
     const SIGNATURE_BYTES: usize = I::SIGNATURE_BYTES;
     type PublicKey = PublicKey<I>;

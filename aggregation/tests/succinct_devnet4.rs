@@ -80,7 +80,7 @@ static ENDS: LazyLock<Vec<Vec<Digest>>> = LazyLock::new(|| CASES.iter().map(ends
 
 fn leaf_of(case: &Case) -> Digest {
     let k = CASES.iter().position(|c| c.epoch == case.epoch).unwrap();
-    leaf::<Devnet4>(case.pk.parameter(), case.epoch, &ENDS[k])
+    leaf(case.pk.parameter(), case.epoch, &ENDS[k])
 }
 
 static LEAVES: LazyLock<(LeafStatement, Vec<u8>)> = LazyLock::new(|| {

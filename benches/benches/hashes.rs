@@ -8,17 +8,16 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use ndvt_xmss::hazmat::RawSign;
+use ndvt_xmss::{Instance, SecretKey};
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use ndvt_xmss::byte_xmss::{
-    Blake3, Blake3L18W8, Blake3L32W8, ByteInstance, ByteSecretKey, Sha3, Sha3L18W4, Sha3L32W8, TweakableHash,
-};
+use ndvt_xmss::byte_xmss::{Blake3, Blake3L18W8, Blake3L32W8, ByteHash, Sha3, Sha3L18W4, Sha3L32W8};
 
 /// Input sizes: a chain step (parameter 18 ‖ tweak 8 ‖ value 32) and a tree node (… ‖ left ‖ right).
 const SIZES: [(&str, usize); 2] = [("chain-step-58B", 58), ("tree-node-90B", 90)];
 
-fn primitive<H: TweakableHash>(c: &mut Criterion) {
+fn primitive<H: ByteHash>(c: &mut Criterion) {
     let mut group = c.benchmark_group(format!("{}_primitive", H::NAME));
     let data = [0x5au8; 128];
     for (name, len) in SIZES {
@@ -32,9 +31,9 @@ fn primitive<H: TweakableHash>(c: &mut Criterion) {
     group.finish();
 }
 
-fn sign_verify<I: ByteInstance>(c: &mut Criterion) {
+fn sign_verify<I: Instance>(c: &mut Criterion) {
     let c_trees = I::LEAVES_PER_BOTTOM_TREE;
-    let (sk, pk) = ByteSecretKey::<I>::from_seed(&[7; 32], c_trees - 32, 64).unwrap();
+    let (sk, pk) = SecretKey::<I>::from_seed(&[7; 32], c_trees - 32, 64).unwrap();
     let message = [0x33; 32];
     let epoch = c_trees;
     let signature = sk.sign_raw(epoch, &message).unwrap();

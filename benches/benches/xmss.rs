@@ -208,7 +208,16 @@ fn bench_keygen(c: &mut Criterion) {
     let parameter: Parameter = core::array::from_fn(|i| F::from_u32(1000 + i as u32));
     group.throughput(Throughput::Elements(leaf_count));
     group.bench_function(BenchmarkId::new("devnet4_leaves", leaf_count), |b| {
-        b.iter(|| black_box(leaves::<Devnet4>(black_box(&prf_key), &parameter, 0, leaf_count)));
+        b.iter(|| {
+            black_box(leaves(
+                black_box(&prf_key),
+                &parameter,
+                0,
+                leaf_count,
+                Devnet4::DIMENSION,
+                Devnet4::BASE,
+            ))
+        });
     });
 
     // The smallest Devnet 4 key: two bottom trees of 65,536 leaves.

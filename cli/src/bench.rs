@@ -4,9 +4,10 @@
 use std::time::Instant;
 
 use clap::{Args, Subcommand};
-use ndvt_xmss::byte_xmss::{self, hash_count};
+use ndvt_xmss::backend::TweakableHash;
+use ndvt_xmss::byte_xmss::hash_count;
 use ndvt_xmss::hazmat::RawSign;
-use ndvt_xmss::{Bytes, Poseidon, XmssScheme};
+use ndvt_xmss::{Instance, SecretKey};
 
 use crate::bench_aggregate::{AggregateArgs, run_aggregate};
 use crate::platform::Platform;
@@ -25,7 +26,7 @@ pub struct BenchArgs {
     /// Worker threads for key generation (signing and verification are single-threaded).
     #[arg(long, default_value_t = 1)]
     threads: usize,
-    /// Only this Poseidon1 parameter set (shorthand for `--scheme devnet4` or `--scheme test`).
+    /// Only this parameter set (shorthand for `--scheme NAME`).
     #[arg(long, value_enum)]
     instance: Option<InstanceArg>,
     /// Only these parameter sets, by name (repeatable; default: all). `--scheme list` prints the names.
@@ -77,22 +78,9 @@ struct Row {
 type Measure = fn(usize, Option<u64>) -> anyhow::Result<Row>;
 
 /// Every parameter set, in table order.
-const SCHEMES: &[(&str, Measure)] = &[
-    ("test", measure::<Poseidon<ndvt_xmss::TestInstance>>),
-    ("devnet4", measure::<Poseidon<ndvt_xmss::Devnet4>>),
-    ("sha3-l18-w4", measure::<Bytes<byte_xmss::Sha3L18W4>>),
-    ("sha3-l18-w8", measure::<Bytes<byte_xmss::Sha3L18W8>>),
-    ("sha3-l20-w4", measure::<Bytes<byte_xmss::Sha3L20W4>>),
-    ("sha3-l20-w8", measure::<Bytes<byte_xmss::Sha3L20W8>>),
-    ("sha3-l32-w4", measure::<Bytes<byte_xmss::Sha3L32W4>>),
-    ("sha3-l32-w8", measure::<Bytes<byte_xmss::Sha3L32W8>>),
-    ("blake3-l18-w4", measure::<Bytes<byte_xmss::Blake3L18W4>>),
-    ("blake3-l18-w8", measure::<Bytes<byte_xmss::Blake3L18W8>>),
-    ("blake3-l20-w4", measure::<Bytes<byte_xmss::Blake3L20W4>>),
-    ("blake3-l20-w8", measure::<Bytes<byte_xmss::Blake3L20W8>>),
-    ("blake3-l32-w4", measure::<Bytes<byte_xmss::Blake3L32W4>>),
-    ("blake3-l32-w8", measure::<Bytes<byte_xmss::Blake3L32W8>>),
-];
+fn schemes() -> Vec<(&'static str, Measure)> {
+    InstanceArg::ALL.iter().map(|&i| (i.name(), with_instance!(i, I => measure::<I> as Measure))).collect()
+}
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
@@ -102,7 +90,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 /// Expected Poseidon1 permutations (the packed code is not instrumented): a chain step is one width-16
 /// permutation; a leaf absorbs `8v` elements at rate 15 into the width-24 sponge; verification adds one
 /// message hash and one node per level. Signing depends on the number of rho attempts and is not estimated.
-fn poseidon_calls<S: XmssScheme>(epochs: u64) -> Calls {
+fn poseidon_calls<S: Instance>(epochs: u64) -> Calls {
     let (v, w, t, h) =
         (S::DIMENSION as f64, S::BASE as f64, S::TARGET_SUM as f64, f64::from(S::LOG_LIFETIME));
     let sponge = (8.0 * v / 15.0).ceil();
@@ -115,18 +103,18 @@ fn poseidon_calls<S: XmssScheme>(epochs: u64) -> Calls {
     }
 }
 
-fn measure<S: XmssScheme>(samples: usize, epochs: Option<u64>) -> anyhow::Result<Row> {
+fn measure<S: Instance>(samples: usize, epochs: Option<u64>) -> anyhow::Result<Row> {
     let samples = samples.max(1);
     let before = hash_count();
     let t = Instant::now();
     // Two bottom trees: the smallest key that can advance, and the unit leanSig and hash-sig figures use.
     let window_epochs = 2u64 << (S::LOG_LIFETIME / 2);
     let count = epochs.map_or(window_epochs, |e| e.div_ceil(window_epochs / 2).max(2) * (window_epochs / 2));
-    let (sk, pk) = S::key_gen(&[0x42; 32], 0, count.min(1 << S::LOG_LIFETIME))?;
+    let (sk, pk) = SecretKey::<S>::from_seed(&[0x42; 32], 0, count.min(1 << S::LOG_LIFETIME))?;
     let keygen_seconds = t.elapsed().as_secs_f64();
     let keygen_calls = hash_count().since(before).calls as f64;
-    let activation = S::activation(&sk);
-    let window = S::prepared(&sk);
+    let activation = sk.activation();
+    let window = sk.prepared();
     anyhow::ensure!(
         window.start == activation.start,
         "{}: the window does not start the activation",
@@ -145,11 +133,11 @@ fn measure<S: XmssScheme>(samples: usize, epochs: Option<u64>) -> anyhow::Result
         sign.push(t.elapsed().as_secs_f64() * 1e6);
         let middle = hash_count();
         let t = Instant::now();
-        S::verify(&pk, epoch, &message, &signature)?;
+        pk.verify(epoch, &message, &signature)?;
         verify.push(t.elapsed().as_secs_f64() * 1e6);
         sign_calls += middle.since(before).calls;
         verify_calls += hash_count().since(middle).calls;
-        signature_bytes = S::signature_bytes(&signature).len();
+        signature_bytes = signature.to_bytes().len();
     }
     anyhow::ensure!(
         signature_bytes == S::SIGNATURE_BYTES,
@@ -157,7 +145,7 @@ fn measure<S: XmssScheme>(samples: usize, epochs: Option<u64>) -> anyhow::Result
         S::NAME
     );
     let epochs = activation.end - activation.start;
-    let calls = if S::COUNTS_HASH_CALLS {
+    let calls = if S::Hash::COUNTS_HASH_CALLS {
         Calls {
             keygen: Some(keygen_calls),
             sign: Some(sign_calls as f64 / samples as f64),
@@ -169,7 +157,7 @@ fn measure<S: XmssScheme>(samples: usize, epochs: Option<u64>) -> anyhow::Result
     };
     Ok(Row {
         scheme: S::NAME,
-        hash: S::HASH,
+        hash: S::Hash::FAMILY,
         log_lifetime: S::LOG_LIFETIME,
         base: S::BASE,
         dimension: S::DIMENSION,
@@ -180,7 +168,7 @@ fn measure<S: XmssScheme>(samples: usize, epochs: Option<u64>) -> anyhow::Result
         verify_us: median(verify),
         public_key_bytes: S::PUBLIC_KEY_BYTES,
         signature_bytes,
-        secret_key_bytes: S::secret_key_bytes(&sk),
+        secret_key_bytes: sk.to_bytes().len(),
         calls,
     })
 }
@@ -188,21 +176,18 @@ fn measure<S: XmssScheme>(samples: usize, epochs: Option<u64>) -> anyhow::Result
 /// The parameter sets selected by the arguments, in table order.
 fn selected(args: &BenchArgs) -> anyhow::Result<Vec<(&'static str, Measure)>> {
     let mut names: Vec<String> = args.scheme.clone();
-    match args.instance {
-        Some(InstanceArg::Devnet4) => names.push("devnet4".into()),
-        Some(InstanceArg::Test) => names.push("test".into()),
-        None => {}
-    }
+    names.extend(args.instance.map(|i| i.name().to_string()));
+    let all = schemes();
     if names.is_empty() {
-        return Ok(SCHEMES.to_vec());
+        return Ok(all);
     }
     for name in &names {
-        if !SCHEMES.iter().any(|(n, _)| n == name) {
-            let known: Vec<&str> = SCHEMES.iter().map(|(n, _)| *n).collect();
+        if !all.iter().any(|(n, _)| n == name) {
+            let known: Vec<&str> = all.iter().map(|(n, _)| *n).collect();
             anyhow::bail!("unknown parameter set `{name}`; known: {}", known.join(", "));
         }
     }
-    Ok(SCHEMES.iter().filter(|(n, _)| names.iter().any(|m| m == n)).copied().collect())
+    Ok(all.into_iter().filter(|(n, _)| names.iter().any(|m| m == n)).collect())
 }
 
 fn calls_cell(value: Option<f64>, estimated: bool) -> String {
@@ -306,7 +291,7 @@ pub fn run(args: &BenchArgs) -> Result<(), Failure> {
 /// Runs the parameter-set table.
 fn run_table(args: &BenchArgs) -> anyhow::Result<()> {
     if args.scheme.iter().any(|s| s == "list") {
-        for (name, _) in SCHEMES {
+        for (name, _) in schemes() {
             println!("{name}");
         }
         return Ok(());
@@ -347,7 +332,7 @@ mod tests {
 
     #[test]
     fn selection_by_name_and_instance() {
-        assert_eq!(selected(&args(&[], None)).unwrap().len(), SCHEMES.len());
+        assert_eq!(selected(&args(&[], None)).unwrap().len(), schemes().len());
         let picked = selected(&args(&["blake3-l32-w8"], Some(InstanceArg::Devnet4))).unwrap();
         let names: Vec<&str> = picked.iter().map(|(n, _)| *n).collect();
         assert_eq!(names, ["devnet4", "blake3-l32-w8"]);
@@ -357,7 +342,7 @@ mod tests {
 
     #[test]
     fn rows_carry_every_required_json_field() {
-        let row = measure::<Bytes<byte_xmss::Blake3Test>>(3, None).unwrap();
+        let row = measure::<ndvt_xmss::byte_xmss::Blake3Test>(3, None).unwrap();
         assert_eq!((row.activation_epochs, row.signature_bytes), (32, 24 + 32 * 8 + 32 * 48));
         // 1 message hash + (v(w-1) - T) steps + 1 leaf + 8 nodes, counted exactly (this thread only hashed).
         assert!(row.calls.verify.unwrap() >= (1 + (48 * 7 - 185) + 1 + 8) as f64);
@@ -378,7 +363,7 @@ mod tests {
         ] {
             assert!(json.contains(key), "{key} missing in {json}");
         }
-        let poseidon = measure::<Poseidon<ndvt_xmss::TestInstance>>(2, None).unwrap();
+        let poseidon = measure::<ndvt_xmss::TestInstance>(2, None).unwrap();
         assert!(json_row(&poseidon, 1, &Platform::this()).contains("\"hash\":\"poseidon1\""));
     }
 }

@@ -16,7 +16,7 @@ use ndvt_aggregation::{
 };
 use ndvt_xmss::{Devnet4, DurableSigner, Instance, TestInstance};
 
-use crate::{Failure, InstanceArg, hexarg, key, with_instance};
+use crate::{Failure, InstanceArg, hexarg, key};
 
 /// Tag of a group file whose parameter set is fixed by its signatures.
 const ANY_INSTANCE: u8 = 0;

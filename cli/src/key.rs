@@ -9,7 +9,7 @@ use ndvt_xmss::durable::{key_instance, read_capped, read_public_key};
 use ndvt_xmss::{DurableError, DurableSigner, Instance, SecretKey};
 use zeroize::Zeroizing;
 
-use crate::{Failure, InstanceArg, hexarg, with_instance};
+use crate::{Failure, InstanceArg, hexarg};
 
 /// The largest seed file: 64 hex digits, an optional `0x`, and surrounding whitespace.
 const SEED_FILE_CAP: u64 = 256;
@@ -89,11 +89,8 @@ pub enum KeyCommand {
 
 pub(crate) fn instance_of(dir: &Path) -> Result<InstanceArg, Failure> {
     let name = key_instance(dir).map_err(durable_failure)?;
-    match name.as_str() {
-        "devnet4" => Ok(InstanceArg::Devnet4),
-        "test" => Ok(InstanceArg::Test),
-        other => Err(Failure::invalid(format!("{}: unknown instance {other:?}", dir.display()))),
-    }
+    InstanceArg::from_name(&name)
+        .ok_or_else(|| Failure::invalid(format!("{}: unknown instance {name:?}", dir.display())))
 }
 
 /// Maps a durable-signer error to its exit code: 3 when the signer refused, 1 otherwise.

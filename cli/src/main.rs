@@ -4,6 +4,9 @@
 //! 2 usage error, 3 refusal to sign (an epoch at or below the key's watermark), 4 the threshold linter refused
 //! a group.
 
+// First: its `with_instance!` macro is used by the modules below.
+#[macro_use]
+mod instances;
 mod bench;
 mod bench_aggregate;
 mod demo;
@@ -17,33 +20,9 @@ mod verify;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
-/// Parameter sets the CLI knows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum InstanceArg {
-    /// Lean consensus Devnet 4: lifetime 2^32, 46 chains, base 8, target sum 200.
-    Devnet4,
-    /// The small test instance: lifetime 2^8, 4 chains (leanSpec TEST_CONFIG).
-    Test,
-}
-
-/// Runs `$body` with the type alias `$I` bound to the instance named by `$inst`.
-#[macro_export]
-macro_rules! with_instance {
-    ($inst:expr, $I:ident => $body:expr) => {
-        match $inst {
-            $crate::InstanceArg::Devnet4 => {
-                type $I = ndvt_xmss::Devnet4;
-                $body
-            }
-            $crate::InstanceArg::Test => {
-                type $I = ndvt_xmss::TestInstance;
-                $body
-            }
-        }
-    };
-}
+pub use instances::InstanceArg;
 
 #[derive(Parser, Debug)]
 #[command(

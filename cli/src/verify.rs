@@ -3,7 +3,7 @@
 use clap::Args;
 use ndvt_xmss::{Instance, PublicKey};
 
-use crate::{Failure, InstanceArg, hexarg, with_instance};
+use crate::{Failure, InstanceArg, hexarg};
 
 /// Arguments of `ndvt verify`.
 #[derive(Args, Debug)]

@@ -1,6 +1,27 @@
 //! Typed errors. Every failure reachable from bytes or from a caller's epoch lands in one of these.
 
-use crate::message_hash::EncodingError;
+/// Why a (message, rho) pair has no codeword.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EncodingError {
+    /// A hash output element was at or above `Q · w^z` (the aborting hypercube encoding).
+    #[error("message hash aborted (output element at or above Q·w^z)")]
+    Aborted,
+    /// A digest bit that no digit reads is set (leanVM's rule: bits 63 and 127 must be zero).
+    #[error("leftover bit {bit} of the message digest is set")]
+    LeftoverBit {
+        /// The bit's index in the digest, read as little-endian words.
+        bit: u32,
+    },
+    /// The digits do not sum to the target.
+    #[error("codeword sums to {got}, the target sum is {expected}")]
+    TargetSum {
+        /// The instance's target sum.
+        expected: usize,
+        /// The sum of the digits.
+        got: usize,
+    },
+}
 
 /// Why bytes were not accepted as a key or signature.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -149,6 +170,9 @@ pub enum SignError {
     /// The secret key's trees do not hold the path for this epoch (a corrupted key).
     #[error("the secret key does not hold the authentication path for epoch {0}")]
     MissingPath(u64),
+    /// The randomness given to [`crate::hazmat::RawSign::sign_raw_with_rho`] gives no codeword.
+    #[error("the given randomness gives no codeword: {0}")]
+    Randomness(EncodingError),
     /// The computed signature did not verify (a corrupted key); nothing was released.
     #[error("the computed signature failed verification: {0}")]
     SelfCheck(VerifyError),

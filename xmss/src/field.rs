@@ -28,8 +28,6 @@ pub const RAND_LEN: usize = 7;
 pub const MSG_LEN: usize = 9;
 /// Bytes in one encoded field element.
 pub const FE_BYTES: usize = 4;
-/// Bytes in one encoded digest.
-pub const DIGEST_BYTES: usize = HASH_LEN * FE_BYTES;
 
 /// A hash output: 8 field elements.
 pub type Digest = [F; HASH_LEN];
@@ -92,29 +90,6 @@ pub(crate) fn get_elems<const N: usize>(bytes: &[u8], what: &'static str) -> Res
         *slot = F::from_u32(value);
     }
     Ok(out)
-}
-
-/// Decodes a concatenation of digests (a whole number of 32-byte items).
-pub(crate) fn get_digests(bytes: &[u8], what: &'static str) -> Result<Vec<Digest>, DecodeError> {
-    if !bytes.len().is_multiple_of(DIGEST_BYTES) {
-        return Err(DecodeError::Length {
-            what,
-            expected: bytes.len().div_ceil(DIGEST_BYTES) * DIGEST_BYTES,
-            got: bytes.len(),
-        });
-    }
-    bytes
-        .chunks_exact(DIGEST_BYTES)
-        .enumerate()
-        .map(|(i, chunk)| {
-            get_elems::<HASH_LEN>(chunk, what).map_err(|e| match e {
-                DecodeError::NonCanonicalFieldElement { what, index, value } => {
-                    DecodeError::NonCanonicalFieldElement { what, index: i * HASH_LEN + index, value }
-                }
-                other => other,
-            })
-        })
-        .collect()
 }
 
 #[cfg(test)]

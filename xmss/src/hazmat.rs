@@ -40,35 +40,46 @@
 
 pub use crate::prf::{PRF_KEY_LEN, chain_start, chain_starts, randomness, randomness_batch};
 
-use crate::byte_xmss::{ByteInstance, ByteSecretKey, ByteSignature};
 use crate::error::SignError;
-use crate::instance::Instance;
+use crate::instance::{Instance, Rho};
 use crate::secret_key::SecretKey;
 use crate::signature::Signature;
 
-/// Signing with a bare secret key: no record of used epochs is kept.
-///
-/// Every implementation checks the signature against the key's own public key before returning it.
+/// Signing with a bare secret key: no record of used epochs is kept or checked.
 pub trait RawSign {
-    /// The signature produced.
+    /// The signature type.
     type Signature;
+    /// The randomness type.
+    type Rho;
 
-    /// Signs `message` at `epoch`. Calling it twice at one epoch for different messages breaks the key.
+    /// Signs `message` at `epoch`, the randomness searched for deterministically; the signature is
+    /// verified before it is returned. Signing two different messages at one epoch breaks the key.
     fn sign_raw(&self, epoch: u64, message: &[u8; 32]) -> Result<Self::Signature, SignError>;
+
+    /// Signs with the given randomness instead of searching (re-creating another implementation's
+    /// signature byte for byte); [`SignError::Randomness`] if it gives no codeword.
+    fn sign_raw_with_rho(
+        &self,
+        epoch: u64,
+        message: &[u8; 32],
+        rho: &Self::Rho,
+    ) -> Result<Self::Signature, SignError>;
 }
 
 impl<I: Instance> RawSign for SecretKey<I> {
     type Signature = Signature<I>;
+    type Rho = Rho<I>;
 
     fn sign_raw(&self, epoch: u64, message: &[u8; 32]) -> Result<Signature<I>, SignError> {
         self.sign(epoch, message)
     }
-}
 
-impl<I: ByteInstance> RawSign for ByteSecretKey<I> {
-    type Signature = ByteSignature<I>;
-
-    fn sign_raw(&self, epoch: u64, message: &[u8; 32]) -> Result<ByteSignature<I>, SignError> {
-        self.sign(epoch, message)
+    fn sign_raw_with_rho(
+        &self,
+        epoch: u64,
+        message: &[u8; 32],
+        rho: &Rho<I>,
+    ) -> Result<Signature<I>, SignError> {
+        self.sign_with(epoch, message, Some(rho))
     }
 }

@@ -1,41 +1,29 @@
-//! Key generation: from a 32-byte seed (deterministic) or from a cryptographic RNG.
+//! Key generation: from a 32-byte seed (deterministic) or from a cryptographic RNG, for every parameter set.
 //!
-//! The seed is expanded with SHAKE128 under a domain tag that names the instance, into the PRF key, the hash
-//! parameter and a key for the top tree's padding nodes. Keys generated here are not bit-compatible with
-//! leanSig's RNG-driven key generation (nothing requires that); their signatures and encodings are.
+//! The back-end expands the seed ([`TweakableHash::derive`]) into the PRF key, the hash parameter and the key
+//! of the filler nodes. The activation range is kept as the instance says ([`Activation`]): rounded out to
+//! whole bottom trees (leanSig) or exactly as asked (leanVM, where the root depends on the range).
 
 use core::marker::PhantomData;
+use core::ops::Range;
 
 use rand_core::CryptoRng;
-use sha3::Shake128;
-use sha3::digest::{ExtendableOutput, Update, XofReader};
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
+use crate::backend::TweakableHash;
 use crate::error::KeyError;
-use crate::field::{Digest, Parameter, from_u128};
-use crate::instance::{Instance, check};
-use crate::prf::PRF_KEY_LEN;
+use crate::instance::{Activation, Instance, check};
 use crate::public_key::PublicKey;
 use crate::secret_key::{SecretKey, bottom_tree};
 use crate::tree::SubTree;
 
-const KEYGEN_DOMAIN: &[u8] = b"ndvt/xmss/keygen/v1/";
-const PADDING_DOMAIN: &[u8] = b"ndvt/xmss/padding/v1/";
-
 /// Rounds a requested activation range out to whole bottom trees, at least two, inside the lifetime
 /// (leanSig's rule, so activation ranges agree with keys made there). Returns bottom-tree indices `[first, end)`.
 pub fn expand_activation<I: Instance>(start: u64, count: u64) -> Result<(u64, u64), KeyError> {
-    let lifetime = I::LIFETIME;
-    let end = start.checked_add(count).filter(|&e| e <= lifetime);
-    let Some(end) = end else {
-        return Err(KeyError::ActivationBeyondLifetime { start, end: start.saturating_add(count), lifetime });
-    };
-    if count == 0 {
-        return Err(KeyError::EmptyActivation);
-    }
+    check_range::<I>(start, count)?;
     let c = I::LEAVES_PER_BOTTOM_TREE;
     let mut first = start / c;
-    let mut last = end.div_ceil(c);
+    let mut last = (start + count).div_ceil(c);
     if last - first < 2 {
         last = first + 2;
     }
@@ -47,21 +35,33 @@ pub fn expand_activation<I: Instance>(start: u64, count: u64) -> Result<(u64, u6
     Ok((first, last))
 }
 
-fn read_elems<R: XofReader, const N: usize>(reader: &mut R) -> [crate::field::F; N] {
-    core::array::from_fn(|_| {
-        let mut buf = [0u8; 16];
-        reader.read(&mut buf);
-        from_u128(u128::from_be_bytes(buf))
-    })
+fn check_range<I: Instance>(start: u64, count: u64) -> Result<(), KeyError> {
+    let lifetime = I::LIFETIME;
+    if start.checked_add(count).is_none_or(|end| end > lifetime) {
+        return Err(KeyError::ActivationBeyondLifetime { start, end: start.saturating_add(count), lifetime });
+    }
+    if count == 0 {
+        return Err(KeyError::EmptyActivation);
+    }
+    Ok(())
 }
 
-fn padding_node(pad_key: &[u8; 32], level: u32, pos: u64) -> Digest {
-    let mut h = Shake128::default();
-    h.update(PADDING_DOMAIN);
-    h.update(pad_key);
-    h.update(&level.to_le_bytes());
-    h.update(&pos.to_le_bytes());
-    read_elems(&mut h.finalize_xof())
+/// The epochs a key asked for `[start, start + count)` covers, the bottom trees `[first, end)` they touch,
+/// and the left tree of the first window.
+pub(crate) fn plan<I: Instance>(start: u64, count: u64) -> Result<(Range<u64>, Range<u64>, u64), KeyError> {
+    let c = I::LEAVES_PER_BOTTOM_TREE;
+    match I::ACTIVATION {
+        Activation::WholeBottomTrees => {
+            let (first, end) = expand_activation::<I>(start, count)?;
+            Ok((first * c..end * c, first..end, first))
+        }
+        Activation::Exact => {
+            check_range::<I>(start, count)?;
+            let (first, end) = (start / c, (start + count - 1) / c + 1);
+            // The window is two trees inside the lifetime; at its very end the left one may hold nothing.
+            Ok((start..start + count, first..end, first.min(c - 2)))
+        }
+    }
 }
 
 impl<I: Instance> SecretKey<I> {
@@ -71,8 +71,8 @@ impl<I: Instance> SecretKey<I> {
     /// store it with [`crate::DurableSigner::create`] and a first signable epoch above every epoch it may have
     /// signed, never at its activation start.
     ///
-    /// The range is rounded out to whole bottom trees of `2^(h/2)` epochs, at least two; check
-    /// [`SecretKey::activation`] for the result. Cost is one leaf per active epoch.
+    /// LeanSig-style sets round the range out to whole bottom trees of `2^(h/2)` epochs, at least two; exact
+    /// sets keep it. Check [`SecretKey::activation`] for the result. Cost is one leaf per active epoch.
     ///
     /// ```
     /// use ndvt_xmss::hazmat::RawSign;
@@ -95,46 +95,38 @@ impl<I: Instance> SecretKey<I> {
         mut progress: impl FnMut(u64, u64),
     ) -> Result<(Self, PublicKey<I>), KeyError> {
         const { check::<I>() };
-        let (first, end) = expand_activation::<I>(start, count)?;
-        let mut xof = Shake128::default();
-        xof.update(KEYGEN_DOMAIN);
-        xof.update(I::NAME.as_bytes());
-        xof.update(&[0]);
-        xof.update(seed);
-        let mut reader = xof.finalize_xof();
-        let mut prf_key = [0u8; PRF_KEY_LEN];
-        reader.read(&mut prf_key);
-        let parameter: Parameter = read_elems(&mut reader);
-        let mut pad_key = Zeroizing::new([0u8; 32]);
-        reader.read(pad_key.as_mut());
+        let (active, trees, left_index) = plan::<I>(start, count)?;
+        let derived = I::Hash::derive(I::NAME, seed);
+        let (prf_key, pad_key, parameter) = (&*derived.prf_key, &*derived.pad_key, derived.parameter);
+        let tree = |index| bottom_tree::<I>(prf_key, pad_key, &parameter, index, &active);
 
-        let total = end - first;
-        let left = bottom_tree::<I>(&prf_key, &parameter, first);
-        progress(1, total);
-        let right = bottom_tree::<I>(&prf_key, &parameter, first + 1);
-        progress(2, total);
+        let total = trees.end - trees.start;
+        let left = tree(left_index);
+        let right = tree(left_index + 1);
         let mut roots = Vec::with_capacity(total as usize);
-        roots.extend(left.root());
-        roots.extend(right.root());
-        for index in first + 2..end {
-            roots.extend(bottom_tree::<I>(&prf_key, &parameter, index).root());
-            progress(index - first + 1, total);
+        for index in trees.clone() {
+            let root = match index - left_index {
+                0 => left.root(),
+                1 => right.root(),
+                _ => tree(index).root(),
+            };
+            roots.extend(root);
+            progress(index - trees.start + 1, total);
         }
-        let top =
-            SubTree::top(&parameter, I::LOG_LIFETIME, first, roots, |l, p| padding_node(&pad_key, l, p));
-        let c = I::LEAVES_PER_BOTTOM_TREE;
+        let pad = |level: u32, position: u64| I::Hash::filler(pad_key, level, position);
+        let (depth, half) = (I::LOG_LIFETIME, I::LOG_LIFETIME / 2);
+        let top = SubTree::sparse::<I::Hash>(&parameter, depth, half, depth, trees.start, roots, true, pad);
         let sk = SecretKey {
-            prf_key,
+            prf_key: *prf_key,
             parameter,
-            activation_start: first * c,
-            activation_len: total * c,
+            activation_start: active.start,
+            activation_len: active.end - active.start,
             top,
-            left_index: first,
+            left_index,
             left,
             right,
             _instance: PhantomData,
         };
-        prf_key.zeroize();
         let pk = sk.public_key();
         Ok((sk, pk))
     }

@@ -12,7 +12,6 @@ use rayon::prelude::*;
 
 use crate::chain::step;
 use crate::field::{Digest, F, HASH_LEN, PARAMETER_LEN, PackedF, Parameter, TWEAK_LEN, base_p_digits, wipe};
-use crate::instance::Instance;
 use crate::poseidon::{Poseidon24, compress, poseidon24, sponge24};
 use crate::prf::{PRF_KEY_LEN, chain_starts};
 use crate::tweak::{chain_tweak, tree_tweak};
@@ -51,21 +50,23 @@ where
 }
 
 /// The leaf of `epoch` from its chain ends (what a verifier recomputes).
-pub fn leaf<I: Instance>(parameter: &Parameter, epoch: u32, ends: &[Digest]) -> Digest {
-    hash_leaf(&sponge_capacity(I::DIMENSION), parameter, &tree_tweak(0, epoch), ends)
+pub fn leaf(parameter: &Parameter, epoch: u32, ends: &[Digest]) -> Digest {
+    hash_leaf(&sponge_capacity(ends.len()), parameter, &tree_tweak(0, epoch), ends)
 }
 
 /// The leaves of the `count` epochs starting at `first`, computed from the PRF key.
 ///
 /// Work is split into batches of one SIMD width of epochs (one epoch per lane), spread over rayon's pool.
-pub fn leaves<I: Instance>(
+pub fn leaves(
     prf_key: &[u8; PRF_KEY_LEN],
     parameter: &Parameter,
     first: u64,
     count: u64,
+    dimension: usize,
+    chain_len: usize,
 ) -> Vec<Digest> {
     let lanes = PackedF::WIDTH as u64;
-    let capacity = sponge_capacity(I::DIMENSION).map(PackedF::from);
+    let capacity = sponge_capacity(dimension).map(PackedF::from);
     let packed_parameter = parameter.map(PackedF::from);
     let mut out = vec![[F::ZERO; HASH_LEN]; count as usize];
     out.par_chunks_mut(lanes as usize).enumerate().for_each(|(b, chunk)| {
@@ -73,13 +74,13 @@ pub fn leaves<I: Instance>(
         let base = first + b * lanes;
         // Lanes past `count` repeat the last epoch; their results are discarded.
         let epochs: Vec<u32> = (0..lanes).map(|l| (base + l.min(chunk.len() as u64 - 1)) as u32).collect();
-        let mut ends: Vec<[PackedF; 8]> = Vec::with_capacity(I::DIMENSION);
-        for c in 0..I::DIMENSION {
+        let mut ends: Vec<[PackedF; 8]> = Vec::with_capacity(dimension);
+        for c in 0..dimension {
             let items: Vec<(u32, u64)> = epochs.iter().map(|&e| (e, c as u64)).collect();
             let mut starts = chain_starts(prf_key, &items);
             let mut value: [PackedF; 8] = core::array::from_fn(|i| PackedF::from_fn(|l| starts[l][i]));
             wipe(&mut starts, [F::ZERO; HASH_LEN]); // secret one-time key material, now held only in `value`
-            for pos in 1..I::BASE as u8 {
+            for pos in 1..chain_len as u8 {
                 let tweaks: Vec<[F; 2]> = epochs.iter().map(|&e| chain_tweak(e, c as u8, pos)).collect();
                 let tweak: [PackedF; 2] = core::array::from_fn(|t| PackedF::from_fn(|l| tweaks[l][t]));
                 value = step(&value, &packed_parameter, &tweak);
@@ -99,7 +100,6 @@ pub fn leaves<I: Instance>(
 mod tests {
     use super::*;
     use crate::chain::walk;
-    use crate::instance::TestInstance;
     use crate::prf::chain_start;
 
     #[test]
@@ -107,13 +107,13 @@ mod tests {
         let key = [3u8; 32];
         let parameter: Parameter = core::array::from_fn(|i| F::from_u32(100 + i as u32));
         // 21 epochs: one full SIMD batch plus a ragged one on every lane width.
-        let batched = leaves::<TestInstance>(&key, &parameter, 35, 21);
+        let batched = leaves(&key, &parameter, 35, 21, 4, 8);
         for (k, got) in batched.iter().enumerate() {
             let epoch = 35 + k as u32;
             let ends: Vec<Digest> = (0..4)
                 .map(|c| walk(&parameter, epoch, c as u8, 0, 7, &chain_start(&key, epoch, c as u64)))
                 .collect();
-            assert_eq!(*got, leaf::<TestInstance>(&parameter, epoch, &ends), "epoch {epoch}");
+            assert_eq!(*got, leaf(&parameter, epoch, &ends), "epoch {epoch}");
         }
     }
 }

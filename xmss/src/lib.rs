@@ -1,12 +1,16 @@
 //! Generalized XMSS for lean Ethereum.
 //!
-//! This crate implements the hash-based signature of lean consensus: generalized XMSS with Poseidon1 over
-//! KoalaBear, the aborting hypercube message hash and the target-sum incomparable encoding, a top tree over
-//! bottom trees of `2^(h/2)` epochs and a prepared window of two bottom trees. Keys, signatures and public keys
-//! encode to SSZ bytes identical to leanSig (commit c08a3ba, "Devnet 4") and leanSpec; decoding is strict.
+//! This crate implements the hash-based signatures of lean consensus: one generalized-XMSS core (hash chains,
+//! a target-sum incomparable encoding, a top tree over bottom trees of `2^(h/2)` epochs, a prepared window of
+//! two bottom trees, strict codecs and a durable signer), generic over a hash back-end
+//! ([`backend::TweakableHash`]) and an encoding ([`backend::Encoding`]). A parameter set is a type
+//! ([`Instance`]):
 //!
-//! Parameter sets are types: [`Devnet4`] (lifetime 2^32, 46 chains, base 8, target sum 200) and
-//! [`TestInstance`] (lifetime 2^8, 4 chains, target sum 6).
+//! - [`Devnet4`] and [`TestInstance`]: Poseidon1 over KoalaBear with the aborting hypercube encoding; keys,
+//!   signatures and public keys encode to SSZ bytes identical to leanSig (commit c08a3ba, "Devnet 4");
+//! - [`leanvm::LeanVm`]: leanVM's BLAKE2s XMSS, the lean devnet's signature since September 2026, byte for
+//!   byte (32-byte public keys, 1,208-byte signatures), and its small test set [`leanvm::LeanVmTest`];
+//! - the SHA-3 and BLAKE3 sets of [`byte_xmss`].
 //!
 //! ```
 //! use ndvt_xmss::{DurableSigner, PublicKey, SecretKey, Signature, TestInstance};
@@ -28,13 +32,11 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Other hash back-ends (SHA-3, BLAKE3) and their parameter sets live in [`byte_xmss`]; [`XmssScheme`] is the
-//! one interface over every parameter set of every back-end.
-//!
 //! The public API signs only through [`DurableSigner`], which persists a watermark before it releases a
 //! signature. Raw signing, which keeps no record of used epochs (a one-time key used for two different
 //! messages can be forged), and the secret-deriving PRF live in [`hazmat`].
 
+pub mod backend;
 mod batch_verify;
 pub mod byte_xmss;
 mod chain;
@@ -47,11 +49,13 @@ mod instance;
 mod keccak_x8;
 mod keygen;
 mod leaf;
+pub mod leanvm;
 mod message_hash;
 mod poseidon;
+mod poseidon_backend;
+mod poseidon_batch;
 mod prf;
 mod public_key;
-mod scheme;
 mod secret_key;
 mod secret_key_codec;
 mod signature;
@@ -63,23 +67,28 @@ mod tweak;
 pub use batch_verify::{BatchItem, verify_batch};
 pub use consistency::ConsistencyError;
 pub use durable::{DurableError, DurableSigner, KeyStatus};
-pub use error::{DecodeError, KeyError, SignError, VerifyError};
+pub use error::{DecodeError, EncodingError, KeyError, SignError, VerifyError};
 pub use field::{Digest, F, P, PackedF, Parameter, Rho};
-pub use instance::{Devnet4, Instance, TestInstance};
+pub use instance::{Activation, Devnet4, Instance, SignatureLayout, TestInstance};
 pub use keygen::expand_activation;
-pub use message_hash::EncodingError;
+pub use message_hash::AbortingHypercube;
+pub use poseidon_backend::Poseidon1;
 pub use public_key::PublicKey;
-pub use scheme::{Bytes, Poseidon, XmssScheme};
 pub use secret_key::{PreparedBottomTree, SecretKey};
 pub use signature::{EpochSignature, Signature};
+
+/// The value types of a parameter set `I`: its digest, parameter and randomness (for Devnet 4 the field
+/// arrays [`crate::Digest`], [`crate::Parameter`], [`crate::Rho`]).
+pub mod types {
+    pub use crate::instance::{Digest, Parameter, Rho};
+}
 
 /// Building blocks, exposed for benchmarks, cross-implementation tests and other back-ends.
 pub mod primitives {
     pub use crate::chain::{walk, walk_all};
     pub use crate::leaf::{leaf, leaves};
-    pub use crate::message_hash::{
-        MessageHasher, codeword, codeword_from_elems, digits_from_elems, encode_message, message_hash_elems,
-    };
+    pub use crate::message_hash::{MessageHasher, encode_message, message_hash_elems};
     pub use crate::poseidon::{Poseidon16, Poseidon24, compress, poseidon16, poseidon24, sponge24};
+    pub use crate::secret_key::codeword;
     pub use crate::tweak::{chain_tweak, message_tweak, tree_tweak};
 }

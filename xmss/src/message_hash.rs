@@ -9,26 +9,11 @@
 use p3_field::{Algebra, PrimeCharacteristicRing, PrimeField32};
 use p3_symmetric::Permutation;
 
+use crate::backend::{Encoding, target_sum};
+use crate::error::EncodingError;
 use crate::field::{F, HASH_LEN, MSG_LEN, P, PackedF, Parameter, RAND_LEN, Rho};
-use crate::instance::Instance;
 use crate::poseidon::{Poseidon24, compress, poseidon24};
 use crate::tweak::message_tweak;
-
-/// Why a (message, rho) pair has no codeword.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum EncodingError {
-    /// A hash output element was at or above `Q · w^z`.
-    #[error("message hash aborted (output element at or above Q·w^z)")]
-    Aborted,
-    /// The digits do not sum to the target.
-    #[error("codeword sums to {got}, the target sum is {expected}")]
-    TargetSum {
-        /// The instance's target sum.
-        expected: usize,
-        /// The sum of the digits.
-        got: usize,
-    },
-}
 
 /// Writes the 32-byte message, read as a little-endian integer, in base p (9 digits).
 pub fn encode_message(message: &[u8; 32]) -> [F; MSG_LEN] {
@@ -89,49 +74,72 @@ impl MessageHasher {
     }
 }
 
-/// The message hash output before decoding into digits.
+/// The message hash output elements for `rho`.
 pub fn message_hash_elems(parameter: &Parameter, epoch: u32, rho: &Rho, message: &[u8; 32]) -> [F; HASH_LEN] {
     MessageHasher::new(parameter, epoch, message).elems(rho)
 }
 
-/// Decodes hash output elements into `I::DIMENSION` hypercube digits, or `Aborted`.
-pub fn digits_from_elems<I: Instance>(elems: &[F; HASH_LEN], out: &mut [u8]) -> Result<(), EncodingError> {
-    let z = I::Z;
-    let bound = I::Q * (I::BASE as u64).pow(z as u32);
-    for (i, digits) in out[..I::DIMENSION].chunks_mut(z).enumerate() {
-        let a = u64::from(elems[i].as_canonical_u32());
-        if a >= bound {
-            return Err(EncodingError::Aborted);
-        }
-        let mut d = a / I::Q;
-        for digit in digits {
-            *digit = (d % I::BASE as u64) as u8;
-            d /= I::BASE as u64;
-        }
-    }
-    Ok(())
-}
+/// leanSig's aborting hypercube decomposition: `z` base-`w` digits from each of the first `ceil(v / z)`
+/// output elements below `Q · w^z`, then the target sum.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AbortingHypercube<const Z: usize, const Q: u64>;
 
-/// The target-sum codeword from hash output elements, written into `out[..I::DIMENSION]`.
-pub fn codeword_from_elems<I: Instance>(elems: &[F; HASH_LEN], out: &mut [u8]) -> Result<(), EncodingError> {
-    digits_from_elems::<I>(elems, out)?;
-    let sum: usize = out[..I::DIMENSION].iter().map(|&d| usize::from(d)).sum();
-    if sum == I::TARGET_SUM {
+impl<const Z: usize, const Q: u64> AbortingHypercube<Z, Q> {
+    /// Base-`w` digits taken from each output element.
+    pub const Z: usize = Z;
+    /// The divisor of the aborting decomposition.
+    pub const Q: u64 = Q;
+
+    /// Compile-time checks for an instance of `dimension` chains of length `base`: enough output elements,
+    /// and `Q · w^z <= p` (checked without overflow).
+    pub const fn check(dimension: usize, base: usize) {
+        assert!(Z >= 1 && dimension.div_ceil(Z) <= HASH_LEN);
+        assert!(Q >= 1);
+        let mut bound = Q as u128;
+        let mut i = 0;
+        while i < Z {
+            bound *= base as u128;
+            i += 1;
+        }
+        assert!(bound <= P as u128);
+    }
+
+    /// The digits without the target-sum check (for tests that look at rejected codewords).
+    pub fn digits(
+        elems: &[F; HASH_LEN],
+        dimension: usize,
+        base: usize,
+        out: &mut [u8],
+    ) -> Result<(), EncodingError> {
+        let bound = Q * (base as u64).pow(Z as u32);
+        for (i, digits) in out[..dimension].chunks_mut(Z).enumerate() {
+            let a = u64::from(elems[i].as_canonical_u32());
+            if a >= bound {
+                return Err(EncodingError::Aborted);
+            }
+            let mut d = a / Q;
+            for digit in digits {
+                *digit = (d % base as u64) as u8;
+                d /= base as u64;
+            }
+        }
         Ok(())
-    } else {
-        Err(EncodingError::TargetSum { expected: I::TARGET_SUM, got: sum })
     }
 }
 
-/// The target-sum codeword for (message, rho) at `epoch`, written into `out[..I::DIMENSION]`.
-pub fn codeword<I: Instance>(
-    parameter: &Parameter,
-    epoch: u32,
-    rho: &Rho,
-    message: &[u8; 32],
-    out: &mut [u8],
-) -> Result<(), EncodingError> {
-    codeword_from_elems::<I>(&message_hash_elems(parameter, epoch, rho, message), out)
+impl<const Z: usize, const Q: u64> Encoding for AbortingHypercube<Z, Q> {
+    type Digest = [F; HASH_LEN];
+
+    fn codeword(
+        digest: &[F; HASH_LEN],
+        dimension: usize,
+        base: usize,
+        target: usize,
+        out: &mut [u8],
+    ) -> Result<(), EncodingError> {
+        Self::digits(digest, dimension, base, out)?;
+        target_sum(&out[..dimension], target)
+    }
 }
 
 #[cfg(test)]

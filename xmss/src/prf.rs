@@ -13,7 +13,7 @@ use crate::field::{Digest, F, HASH_LEN, RAND_LEN, Rho, from_u128, wipe};
 use crate::keccak_x8::{LANES, shake128_one_block};
 
 /// Length in bytes of the PRF key.
-pub const PRF_KEY_LEN: usize = 32;
+pub use crate::secret_key::PRF_KEY_LEN;
 
 const DOMAIN: [u8; 16] =
     [0xae, 0xae, 0x22, 0xff, 0x00, 0x01, 0xfa, 0xff, 0x21, 0xaf, 0x12, 0x00, 0x01, 0x11, 0xff, 0x00];

@@ -1,21 +1,19 @@
-//! The public key (Merkle root ‖ hash parameter, 52 bytes) and verification.
+//! The public key (Merkle root ‖ hash parameter: 52 bytes for Devnet 4, 32 for leanVM) and verification.
 
 use core::marker::PhantomData;
 
-use crate::chain::walk_all;
+use crate::backend::{Element, TweakableHash};
 use crate::error::{DecodeError, VerifyError};
-use crate::field::{DIGEST_BYTES, Digest, HASH_LEN, PARAMETER_LEN, Parameter, get_elems, put_elems};
-use crate::instance::{Instance, check};
-use crate::leaf::leaf;
-use crate::message_hash::codeword;
+use crate::instance::{Digest, Instance, Parameter, check};
+use crate::secret_key::codeword_from_digest;
 use crate::signature::Signature;
 use crate::tree::root_from_path;
 
 /// A public key: the root of the key's Merkle tree and the public hash parameter.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PublicKey<I: Instance> {
-    pub(crate) root: Digest,
-    pub(crate) parameter: Parameter,
+    pub(crate) root: Digest<I>,
+    pub(crate) parameter: Parameter<I>,
     pub(crate) _instance: PhantomData<I>,
 }
 
@@ -27,24 +25,24 @@ impl<I: Instance> core::fmt::Debug for PublicKey<I> {
 }
 
 impl<I: Instance> PublicKey<I> {
-    /// Encoded size: 52 bytes.
+    /// Encoded size: 52 bytes for Devnet 4, 32 for leanVM.
     pub const BYTES: usize = I::PUBLIC_KEY_BYTES;
 
     /// The Merkle root.
-    pub fn root(&self) -> &Digest {
+    pub fn root(&self) -> &Digest<I> {
         &self.root
     }
 
     /// The public hash parameter.
-    pub fn parameter(&self) -> &Parameter {
+    pub fn parameter(&self) -> &Parameter<I> {
         &self.parameter
     }
 
     /// SSZ encoding: `root (8 FE) ‖ parameter (5 FE)`.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(Self::BYTES);
-        put_elems(&mut out, &self.root);
-        put_elems(&mut out, &self.parameter);
+        self.root.write(&mut out);
+        self.parameter.write(&mut out);
         out
     }
 
@@ -53,8 +51,9 @@ impl<I: Instance> PublicKey<I> {
         if bytes.len() != Self::BYTES {
             return Err(DecodeError::Length { what: "public key", expected: Self::BYTES, got: bytes.len() });
         }
-        let root = get_elems::<HASH_LEN>(&bytes[..DIGEST_BYTES], "public_key.root")?;
-        let parameter = get_elems::<PARAMETER_LEN>(&bytes[DIGEST_BYTES..], "public_key.parameter")?;
+        let at = Digest::<I>::BYTES;
+        let root = Element::read(&bytes[..at], "public_key.root")?;
+        let parameter = Element::read(&bytes[at..], "public_key.parameter")?;
         Ok(Self { root, parameter, _instance: PhantomData })
     }
 
@@ -82,12 +81,13 @@ impl<I: Instance> PublicKey<I> {
             return Err(DecodeError::HashCount { expected: I::DIMENSION, got: signature.hashes.len() }.into());
         }
         let mut x = [0u8; 256];
-        codeword::<I>(&self.parameter, epoch, &signature.rho, message, &mut x)?;
+        let digest = I::Hash::message_digest(&self.parameter, epoch, &signature.rho, message);
+        codeword_from_digest::<I>(&digest, &mut x)?;
         let mut ends = signature.hashes.clone();
         let top = [(I::BASE - 1) as u8; 256];
-        walk_all(&self.parameter, epoch, &mut ends, &x[..I::DIMENSION], &top[..I::DIMENSION]);
-        let leaf = leaf::<I>(&self.parameter, epoch, &ends);
-        if root_from_path(&self.parameter, epoch, leaf, &signature.path) == self.root {
+        I::Hash::walk_all(&self.parameter, epoch, &mut ends, &x[..I::DIMENSION], &top[..I::DIMENSION]);
+        let leaf = I::Hash::leaf(&self.parameter, epoch, &ends);
+        if root_from_path::<I::Hash>(&self.parameter, epoch, leaf, &signature.path) == self.root {
             Ok(())
         } else {
             Err(VerifyError::RootMismatch)

@@ -1,36 +1,35 @@
 //! The secret key: PRF key, hash parameter, activation range, the top tree and the prepared window of two
-//! consecutive bottom trees; signing and advancing the window.
+//! consecutive bottom trees; signing and advancing the window. One implementation for every parameter set.
 //!
 //! The key is not `Clone`, its `Debug` output names no secret, and the PRF key (the only secret: every tree
-//! node is a hash of public one-time keys and appears in signatures' co-paths) is zeroized on drop.
+//! node is a hash of public one-time keys or a filler, and appears in signatures' co-paths) is zeroized on
+//! drop.
 
 use core::marker::PhantomData;
 use core::ops::Range;
 
 use zeroize::Zeroize;
 
-use crate::chain::walk_all;
+use crate::backend::{Encoding, TweakableHash};
 use crate::error::{KeyError, SignError};
-use crate::field::{Digest, PackedF, Parameter, RAND_LEN, Rho};
-use crate::instance::{Instance, check};
-use crate::leaf::leaves;
-use crate::message_hash::{MessageHasher, codeword_from_elems};
-use crate::prf::{PRF_KEY_LEN, chain_starts, randomness_batch};
+use crate::instance::{Digest, Instance, Parameter, Rho, check};
 use crate::public_key::PublicKey;
 use crate::signature::Signature;
 use crate::tree::SubTree;
-use p3_field::PackedValue;
+
+/// Bytes of the PRF key.
+pub const PRF_KEY_LEN: usize = 32;
 
 /// A generalized-XMSS secret key of instance `I`.
 pub struct SecretKey<I: Instance> {
     pub(crate) prf_key: [u8; PRF_KEY_LEN],
-    pub(crate) parameter: Parameter,
+    pub(crate) parameter: Parameter<I>,
     pub(crate) activation_start: u64,
     pub(crate) activation_len: u64,
-    pub(crate) top: SubTree,
+    pub(crate) top: SubTree<Digest<I>>,
     pub(crate) left_index: u64,
-    pub(crate) left: SubTree,
-    pub(crate) right: SubTree,
+    pub(crate) left: SubTree<Digest<I>>,
+    pub(crate) right: SubTree<Digest<I>>,
     pub(crate) _instance: PhantomData<I>,
 }
 
@@ -51,12 +50,12 @@ impl<I: Instance> core::fmt::Debug for SecretKey<I> {
 }
 
 /// A bottom tree computed ahead of time, to be installed with [`SecretKey::install_next`].
-pub struct PreparedBottomTree {
+pub struct PreparedBottomTree<I: Instance> {
     index: u64,
-    tree: SubTree,
+    tree: SubTree<Digest<I>>,
 }
 
-impl PreparedBottomTree {
+impl<I: Instance> PreparedBottomTree<I> {
     /// The bottom-tree index it covers.
     pub fn index(&self) -> u64 {
         self.index
@@ -69,10 +68,12 @@ impl<I: Instance> SecretKey<I> {
         self.activation_start..self.activation_start + self.activation_len
     }
 
-    /// The epochs the key can sign right now without advancing: two bottom trees.
+    /// The epochs the key can sign right now without advancing: the active epochs of two bottom trees.
     pub fn prepared(&self) -> Range<u64> {
         let c = I::LEAVES_PER_BOTTOM_TREE;
-        self.left_index * c..(self.left_index + 2) * c
+        let active = self.activation();
+        let start = (self.left_index * c).max(active.start);
+        start..((self.left_index + 2) * c).min(active.end).max(start)
     }
 
     /// The public key (the top tree's root and the parameter).
@@ -84,23 +85,25 @@ impl<I: Instance> SecretKey<I> {
 
     /// Whether the window can still move forward within the activation range.
     pub fn can_advance(&self) -> bool {
-        self.prepared().end + I::LEAVES_PER_BOTTOM_TREE <= self.activation().end
+        (self.left_index + 2) * I::LEAVES_PER_BOTTOM_TREE < self.activation().end
     }
 
     /// Computes the bottom tree that the next advance needs, without changing the key.
     /// This is the expensive half of advancing (about 2^(h/2) leaves), safe to run off the signing path.
-    pub fn prepare_next(&self) -> Result<PreparedBottomTree, KeyError> {
+    pub fn prepare_next(&self) -> Result<PreparedBottomTree<I>, KeyError> {
         if !self.can_advance() {
             return Err(KeyError::ActivationExhausted { end: self.activation().end });
         }
         let index = self.left_index + 2;
-        Ok(PreparedBottomTree { index, tree: bottom_tree::<I>(&self.prf_key, &self.parameter, index) })
+        // Exact ranges pad with fillers keyed on the PRF key (`check` makes sure the back-end does that).
+        let tree = bottom_tree::<I>(&self.prf_key, &self.prf_key, &self.parameter, index, &self.activation());
+        Ok(PreparedBottomTree { index, tree })
     }
 
     /// Moves the window one bottom tree forward using a tree from [`SecretKey::prepare_next`].
     /// Refuses (returning the tree) if it is not the tree this key needs next.
-    pub fn install_next(&mut self, next: PreparedBottomTree) -> Result<(), PreparedBottomTree> {
-        if next.index != self.left_index + 2 || next.tree.root() != self.top_node(next.index) {
+    pub fn install_next(&mut self, next: PreparedBottomTree<I>) -> Result<(), PreparedBottomTree<I>> {
+        if next.index != self.left_index + 2 || next.tree.root() != self.top.lowest(next.index) {
             return Err(next);
         }
         self.left = core::mem::replace(&mut self.right, next.tree);
@@ -115,24 +118,34 @@ impl<I: Instance> SecretKey<I> {
         self.install_next(next).map_err(|_| KeyError::InconsistentTree { index })
     }
 
-    fn top_node(&self, bottom_index: u64) -> Option<Digest> {
-        let layer = self.top.layers.first()?;
-        layer.nodes.get(usize::try_from(bottom_index.checked_sub(layer.start)?).ok()?).copied()
-    }
-
     /// Signs `message` at `epoch` and checks the result against the key's own public key before returning it.
     ///
     /// This is the low-level operation: it does not remember which epochs were used. Signing two different
     /// messages at one epoch reveals enough chain values to forge; the durable signer prevents that. Outside
     /// the crate it is reachable only as [`crate::hazmat::RawSign`].
     pub(crate) fn sign(&self, epoch: u64, message: &[u8; 32]) -> Result<Signature<I>, SignError> {
+        self.sign_with(epoch, message, None)
+    }
+
+    /// [`SecretKey::sign`] with the randomness `rho` given instead of searched for (reference vectors).
+    pub(crate) fn sign_with(
+        &self,
+        epoch: u64,
+        message: &[u8; 32],
+        rho: Option<&Rho<I>>,
+    ) -> Result<Signature<I>, SignError> {
         const { check::<I>() };
-        let signature = self.sign_unchecked(epoch, message)?;
+        let signature = self.sign_unchecked(epoch, message, rho)?;
         self.public_key().verify(epoch, message, &signature).map_err(SignError::SelfCheck)?;
         Ok(signature)
     }
 
-    fn sign_unchecked(&self, epoch: u64, message: &[u8; 32]) -> Result<Signature<I>, SignError> {
+    fn sign_unchecked(
+        &self,
+        epoch: u64,
+        message: &[u8; 32],
+        given: Option<&Rho<I>>,
+    ) -> Result<Signature<I>, SignError> {
         let active = self.activation();
         if !active.contains(&epoch) {
             return Err(SignError::OutsideActivation { epoch, start: active.start, end: active.end });
@@ -142,62 +155,97 @@ impl<I: Instance> SecretKey<I> {
             return Err(SignError::NotPrepared { epoch, start: window.start, end: window.end });
         }
         let half = I::LOG_LIFETIME / 2;
-        let bottom = if epoch < window.start + I::LEAVES_PER_BOTTOM_TREE { &self.left } else { &self.right };
+        let c = I::LEAVES_PER_BOTTOM_TREE;
+        let bottom = if epoch < (self.left_index + 1) * c { &self.left } else { &self.right };
         let mut path = Vec::with_capacity(I::LOG_LIFETIME as usize);
         bottom.co_path(epoch, half, &mut path).ok_or(SignError::MissingPath(epoch))?;
         self.top.co_path(epoch >> half, half, &mut path).ok_or(SignError::MissingPath(epoch))?;
 
         let epoch32 = epoch as u32; // epoch < lifetime <= 2^32
         let mut x = [0u8; 256];
-        let found = find_rho::<I>(&self.prf_key, &self.parameter, epoch32, message, &mut x);
-        let rho = found.ok_or(SignError::EncodingAttemptsExceeded(I::MAX_TRIES))?;
-        let items: Vec<(u32, u64)> = (0..I::DIMENSION as u64).map(|c| (epoch32, c)).collect();
+        let rho = match given {
+            Some(rho) => {
+                let digest = I::Hash::message_digest(&self.parameter, epoch32, rho, message);
+                codeword_from_digest::<I>(&digest, &mut x).map_err(SignError::Randomness)?;
+                *rho
+            }
+            None => find_rho::<I>(&self.prf_key, &self.parameter, epoch32, message, &mut x)
+                .ok_or(SignError::EncodingAttemptsExceeded(I::MAX_TRIES))?,
+        };
         // The secret chain starts are walked in place to the signature's public values, overwriting them.
-        let mut hashes = chain_starts(&self.prf_key, &items);
+        let mut hashes = I::Hash::chain_starts(&self.prf_key, epoch32, I::DIMENSION);
         let zero = [0u8; 256];
-        walk_all(&self.parameter, epoch32, &mut hashes, &zero[..I::DIMENSION], &x[..I::DIMENSION]);
+        I::Hash::walk_all(&self.parameter, epoch32, &mut hashes, &zero[..I::DIMENSION], &x[..I::DIMENSION]);
         Ok(Signature { path, rho, hashes, _instance: PhantomData })
     }
 }
 
-/// The first attempt (in order, as leanSig) whose rho gives a codeword; the codeword is left in `x`.
-/// Attempts are hashed one SIMD width at a time.
+/// The codeword of `message` at `epoch` under randomness `rho` (what a verifier computes first), into
+/// `out[..I::DIMENSION]`; the typed reason when there is none.
+pub fn codeword<I: Instance>(
+    parameter: &Parameter<I>,
+    epoch: u32,
+    rho: &Rho<I>,
+    message: &[u8; 32],
+    out: &mut [u8],
+) -> Result<(), crate::error::EncodingError> {
+    codeword_from_digest::<I>(&I::Hash::message_digest(parameter, epoch, rho, message), out)
+}
+
+/// The codeword of a message digest under `I`'s encoding, into `out[..I::DIMENSION]`.
+pub(crate) fn codeword_from_digest<I: Instance>(
+    digest: &<I::Hash as TweakableHash>::MessageDigest,
+    out: &mut [u8],
+) -> Result<(), crate::error::EncodingError> {
+    I::Encoding::codeword(digest, I::DIMENSION, I::BASE, I::TARGET_SUM, out)
+}
+
+/// The first attempt (in order) whose rho gives a codeword, within the attempt cap; the codeword is left in
+/// `x`. The back-end hashes one batch of attempts per call.
 fn find_rho<I: Instance>(
     prf_key: &[u8; PRF_KEY_LEN],
-    parameter: &Parameter,
+    parameter: &Parameter<I>,
     epoch: u32,
     message: &[u8; 32],
     x: &mut [u8],
-) -> Option<Rho> {
-    let hasher = MessageHasher::new(parameter, epoch, message);
-    let lanes = PackedF::WIDTH as u64;
+) -> Option<Rho<I>> {
     let mut first = 0;
     while first < I::MAX_TRIES {
-        let rhos = randomness_batch(prf_key, epoch, message, first, lanes as usize);
-        let packed: [PackedF; RAND_LEN] = core::array::from_fn(|i| PackedF::from_fn(|l| rhos[l][i]));
-        let out = hasher.elems_packed(&packed);
-        for (l, rho) in rhos.iter().enumerate() {
-            if first + l as u64 >= I::MAX_TRIES {
-                return None;
-            }
-            let elems = core::array::from_fn(|i| out[i].as_slice()[l]);
-            if codeword_from_elems::<I>(&elems, x).is_ok() {
-                return Some(*rho);
-            }
+        let budget = I::MAX_TRIES - first;
+        let mut seen = 0u64;
+        let mut accept = |digest: &<I::Hash as TweakableHash>::MessageDigest| {
+            seen += 1;
+            seen <= budget && codeword_from_digest::<I>(digest, x).is_ok()
+        };
+        let (tried, rho) = I::Hash::grind(prf_key, parameter, epoch, message, first, &mut accept);
+        if rho.is_some() {
+            return rho;
         }
-        first += lanes;
+        first += tried.max(1);
     }
     None
 }
 
-/// Bottom tree `index` of the key, recomputed from the PRF key.
+/// Bottom tree `index` restricted to the `active` epochs: the full tree when it lies inside them, a tree
+/// padded with fillers around them at the ends of an exact range, an empty tree when it holds none.
 pub(crate) fn bottom_tree<I: Instance>(
     prf_key: &[u8; PRF_KEY_LEN],
-    parameter: &Parameter,
+    pad_key: &[u8; 32],
+    parameter: &Parameter<I>,
     index: u64,
-) -> SubTree {
+    active: &Range<u64>,
+) -> SubTree<Digest<I>> {
     let c = I::LEAVES_PER_BOTTOM_TREE;
-    SubTree::bottom(parameter, I::LOG_LIFETIME, index, leaves::<I>(prf_key, parameter, index * c, c))
+    let (from, to) = (active.start.max(index * c), active.end.min((index + 1) * c));
+    if from >= to {
+        return SubTree::empty(I::LOG_LIFETIME);
+    }
+    let leaves = I::Hash::leaves(prf_key, parameter, from..to, I::DIMENSION, I::BASE);
+    if to - from == c {
+        return SubTree::bottom::<I::Hash>(parameter, I::LOG_LIFETIME, index, leaves);
+    }
+    let pad = |level: u32, position: u64| I::Hash::filler(pad_key, level, position);
+    SubTree::sparse::<I::Hash>(parameter, I::LOG_LIFETIME, 0, I::LOG_LIFETIME / 2, from, leaves, false, pad)
 }
 
 #[cfg(test)]

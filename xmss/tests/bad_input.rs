@@ -10,8 +10,8 @@ mod vectors;
 use ndvt_xmss::hazmat::RawSign;
 use ndvt_xmss::primitives::codeword;
 use ndvt_xmss::{
-    DecodeError, Devnet4, Instance, KeyError, P, PublicKey, Rho, SecretKey, SignError, Signature,
-    TestInstance, VerifyError,
+    DecodeError, Devnet4, Instance, KeyError, P, PublicKey, SecretKey, SignError, Signature, TestInstance,
+    VerifyError,
 };
 
 type T = TestInstance;
@@ -133,7 +133,12 @@ fn is_cryptographic_rejection(e: &VerifyError) -> bool {
 /// codeword with probability about 1/4096, and the signature then stays valid, by design. The checks below
 /// allow exactly that case (none occurs for the fixed samples used here, but a change of key derivation could
 /// produce one).
-fn codeword_of<I: Instance>(pk: &PublicKey<I>, epoch: u64, rho: &Rho, message: &[u8; 32]) -> Option<Vec<u8>> {
+fn codeword_of<I: Instance>(
+    pk: &PublicKey<I>,
+    epoch: u64,
+    rho: &ndvt_xmss::types::Rho<I>,
+    message: &[u8; 32],
+) -> Option<Vec<u8>> {
     let mut x = [0u8; 256];
     codeword::<I>(pk.parameter(), u32::try_from(epoch).ok()?, rho, message, &mut x).ok()?;
     Some(x[..I::DIMENSION].to_vec())

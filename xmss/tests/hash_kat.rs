@@ -8,7 +8,7 @@
 //! `keyed_hash` fields of the official `test_vectors/test_vectors.json` (github.com/BLAKE3-team/BLAKE3),
 //! whose inputs are the bytes `i mod 251` and whose key is "whats the Elvish word for friend".
 
-use ndvt_xmss::byte_xmss::{Blake3, Sha3, TweakableHash};
+use ndvt_xmss::byte_xmss::{Blake3, ByteHash, Sha3};
 use sha3::Shake128;
 use sha3::digest::{ExtendableOutput, Update, XofReader};
 

@@ -87,7 +87,7 @@ pub fn single_epoch_signature(
         ends.push(walk(&parameter, epoch, i as u8, d, top - d, &hash));
         hashes.push(hash);
     }
-    let mut node = leaf::<Devnet4>(&parameter, epoch, &ends);
+    let mut node = leaf(&parameter, epoch, &ends);
     for (l, sibling) in co_path.iter().enumerate() {
         let (left, right) = if (epoch >> l) & 1 == 0 { (node, *sibling) } else { (*sibling, node) };
         let mut x = [F::ZERO; 24];

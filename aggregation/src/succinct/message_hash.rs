@@ -22,7 +22,11 @@ pub const TARGET_SUM: usize = Devnet4::TARGET_SUM;
 /// The most signatures one proof may cover.
 pub const MAX_MESSAGES: usize = 1 << 12;
 
-const _: () = assert!(Devnet4::BASE == 8 && Devnet4::Z == 8 && Devnet4::Q == 127 && CHAINS == 46);
+const _: () = assert!(Devnet4::BASE == 8 && CHAINS == 46);
+// The circuit hard-codes the aborting decomposition with z = 8, Q = 127: Devnet 4 must use exactly that one.
+const _: fn() = || {
+    let _: <Devnet4 as ndvt_xmss::Instance>::Encoding = ndvt_xmss::AbortingHypercube::<8, 127>;
+};
 
 const DOMAIN_TAG: &[u8] = b"ndvt/succinct/message-hash/v1";
 

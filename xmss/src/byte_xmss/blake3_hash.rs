@@ -5,7 +5,7 @@
 //! than a Keccak-f\[1600\] permutation per byte hashed, which is why this back-end is the fastest.
 
 use crate::byte_xmss::blake3_x8::hash_x8;
-use crate::byte_xmss::hash::{BATCH, Digest, PRF_KEY_LEN, TweakableHash};
+use crate::byte_xmss::hash::{BATCH, ByteHash, Digest, PRF_KEY_LEN};
 
 const CHUNK_LEN: usize = 1024;
 const BLOCK_LEN: usize = 64;
@@ -26,7 +26,7 @@ fn compressions(len: usize) -> u64 {
     (full_chunks_blocks + last.div_ceil(BLOCK_LEN).max(1) + (chunks - 1)) as u64
 }
 
-impl TweakableHash for Blake3 {
+impl ByteHash for Blake3 {
     const NAME: &'static str = "blake3";
     const PRIMITIVE: &'static str = "BLAKE3 (tweakable and message hash), keyed BLAKE3 (PRF)";
     const LANE_PARALLEL: bool = true;

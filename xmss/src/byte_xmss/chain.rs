@@ -10,9 +10,8 @@ use core::ops::Range;
 use rayon::prelude::*;
 
 use crate::byte_xmss::hash::{
-    BATCH, Digest, PRF_KEY_LEN, Parameter, Tweak, TweakableHash, prf, prf_x8, tweak_hash, tweak_hash_x8,
+    BATCH, ByteHash, Digest, PRF_KEY_LEN, Parameter, Tweak, prf, prf_x8, tweak_hash, tweak_hash_x8,
 };
-use crate::byte_xmss::params::ByteInstance;
 
 const TAG_CHAIN_START: u8 = 0x00;
 
@@ -26,11 +25,7 @@ fn start_input(epoch: u32, chain: u8) -> [u8; 6] {
 }
 
 /// The secret chain starts of `epoch` for chains `0..count`.
-pub(crate) fn chain_starts<H: TweakableHash>(
-    key: &[u8; PRF_KEY_LEN],
-    epoch: u32,
-    count: usize,
-) -> Vec<Digest> {
+pub(crate) fn chain_starts<H: ByteHash>(key: &[u8; PRF_KEY_LEN], epoch: u32, count: usize) -> Vec<Digest> {
     let mut out = Vec::with_capacity(count);
     let mut next = 0usize;
     while next < count {
@@ -49,7 +44,7 @@ pub(crate) fn chain_starts<H: TweakableHash>(
 }
 
 /// Walks every chain `i` from position `from[i]` to `to[i]`, in place, in lockstep rounds.
-pub(crate) fn walk_all<H: TweakableHash>(
+pub(crate) fn walk_all<H: ByteHash>(
     parameter: &Parameter,
     epoch: u32,
     values: &mut [Digest],
@@ -93,31 +88,39 @@ pub(crate) fn walk_all<H: TweakableHash>(
 }
 
 /// The leaf of `epoch`: the hash of its chain ends.
-pub(crate) fn leaf<H: TweakableHash>(parameter: &Parameter, epoch: u32, ends: &[Digest]) -> Digest {
+pub(crate) fn leaf<H: ByteHash>(parameter: &Parameter, epoch: u32, ends: &[Digest]) -> Digest {
     tweak_hash::<H>(parameter, Tweak::Tree { level: 0, position: epoch }, &[ends.as_flattened()])
 }
 
 /// The chain ends (the one-time public key) of `epoch` from the PRF key.
-fn chain_ends<I: ByteInstance>(key: &[u8; PRF_KEY_LEN], parameter: &Parameter, epoch: u32) -> Vec<Digest> {
-    let mut values = chain_starts::<I::Hash>(key, epoch, I::DIMENSION);
+fn chain_ends<H: ByteHash>(
+    key: &[u8; PRF_KEY_LEN],
+    parameter: &Parameter,
+    epoch: u32,
+    dimension: usize,
+    base: usize,
+) -> Vec<Digest> {
+    let mut values = chain_starts::<H>(key, epoch, dimension);
     let from = [0u8; 256];
-    let to = [(I::BASE - 1) as u8; 256];
-    walk_all::<I::Hash>(parameter, epoch, &mut values, &from[..I::DIMENSION], &to[..I::DIMENSION]);
+    let to = [(base - 1) as u8; 256];
+    walk_all::<H>(parameter, epoch, &mut values, &from[..dimension], &to[..dimension]);
     values
 }
 
 /// The leaves of `epochs` from the PRF key, across threads. Each leaf is one long single call (hashing
 /// eight SHA-3 leaves in lanes was tried and made the build slower overall; see docs/BENCHMARKS.md).
-pub(crate) fn leaves<I: ByteInstance>(
+pub(crate) fn leaves<H: ByteHash>(
     key: &[u8; PRF_KEY_LEN],
     parameter: &Parameter,
     epochs: Range<u64>,
+    dimension: usize,
+    base: usize,
 ) -> Vec<Digest> {
     epochs
         .into_par_iter()
         .map(|e| {
             let epoch = e as u32; // epochs are below the lifetime, at most 2^32
-            leaf::<I::Hash>(parameter, epoch, &chain_ends::<I>(key, parameter, epoch))
+            leaf::<H>(parameter, epoch, &chain_ends::<H>(key, parameter, epoch, dimension, base))
         })
         .collect()
 }
@@ -127,7 +130,7 @@ mod tests {
     use super::*;
     use crate::byte_xmss::{Blake3, Sha3};
 
-    fn walk_one<H: TweakableHash>(
+    fn walk_one<H: ByteHash>(
         parameter: &Parameter,
         epoch: u32,
         chain: u8,
@@ -139,7 +142,7 @@ mod tests {
             .fold(x, |v, k| tweak_hash::<H>(parameter, Tweak::Chain { epoch, chain, position: k }, &[&v]))
     }
 
-    fn lockstep_matches_chain_by_chain<H: TweakableHash>() {
+    fn lockstep_matches_chain_by_chain<H: ByteHash>() {
         let parameter = [0x17; 18];
         let starts = chain_starts::<H>(&[9; 32], 77, 21);
         for (i, s) in starts.iter().enumerate() {
@@ -160,17 +163,16 @@ mod tests {
 
     #[test]
     fn parallel_leaves_match_single_leaves() {
-        use crate::byte_xmss::params::{Blake3Test, Sha3Test};
-        fn check<I: ByteInstance>() {
+        fn check<H: ByteHash>() {
             let (key, parameter) = ([4u8; 32], [6u8; 18]);
-            let got = leaves::<I>(&key, &parameter, 5..24);
+            let got = leaves::<H>(&key, &parameter, 5..24, 48, 8);
             for (epoch, leaf_value) in (5u32..).zip(&got) {
-                let ends = chain_ends::<I>(&key, &parameter, epoch);
-                assert_eq!(*leaf_value, leaf::<I::Hash>(&parameter, epoch, &ends), "epoch {epoch}");
+                let ends = chain_ends::<H>(&key, &parameter, epoch, 48, 8);
+                assert_eq!(*leaf_value, leaf::<H>(&parameter, epoch, &ends), "epoch {epoch}");
             }
         }
-        check::<Sha3Test>();
-        check::<Blake3Test>();
+        check::<Sha3>();
+        check::<Blake3>();
     }
 
     #[test]

@@ -19,7 +19,7 @@ pub const RHO_LEN: usize = 24;
 /// Bytes of the message-hash output that become codeword digits (144 bits).
 pub const MESSAGE_HASH_LEN: usize = 18;
 /// Bytes of the PRF key (the only secret of a key).
-pub const PRF_KEY_LEN: usize = 32;
+pub use crate::secret_key::PRF_KEY_LEN;
 /// How many inputs the batched calls take at once.
 pub const BATCH: usize = LANES;
 
@@ -84,7 +84,7 @@ impl Tweak {
 /// A hash primitive that generalized XMSS runs on. Implemented by [`crate::byte_xmss::Sha3`] and
 /// [`crate::byte_xmss::Blake3`]; Poseidon1 reaches the common [`crate::XmssScheme`] trait through its own
 /// field-element fast path instead (see docs/HASH-BACKENDS.md).
-pub trait TweakableHash: Send + Sync + 'static {
+pub trait ByteHash: Copy + Default + Eq + core::fmt::Debug + Send + Sync + 'static {
     /// Family name used in reports: `sha3` or `blake3`.
     const NAME: &'static str;
     /// The primitive in full, for documentation and reports.
@@ -96,11 +96,11 @@ pub trait TweakableHash: Send + Sync + 'static {
     /// Compression-function or permutation calls that hashing `len` bytes costs.
     fn blocks(len: usize) -> u64;
 
-    /// Whether [`TweakableHash::digest_x8`] and [`TweakableHash::prf_x8`] run eight lanes for about the price
+    /// Whether [`ByteHash::digest_x8`] and [`ByteHash::prf_x8`] run eight lanes for about the price
     /// of three single calls, so that partly filled batches are worth padding.
     const LANE_PARALLEL: bool = false;
 
-    /// [`TweakableHash::digest`] of eight inputs of equal, short length. Back-ends with a lane-parallel
+    /// [`ByteHash::digest`] of eight inputs of equal, short length. Back-ends with a lane-parallel
     /// primitive override it.
     fn digest_x8(inputs: [&[u8]; BATCH]) -> [Digest; BATCH] {
         inputs.map(Self::digest)
@@ -112,7 +112,7 @@ pub trait TweakableHash: Send + Sync + 'static {
     /// Blocks one PRF call on `len` input bytes costs.
     fn prf_blocks(len: usize) -> u64;
 
-    /// [`TweakableHash::prf`] of eight inputs.
+    /// [`ByteHash::prf`] of eight inputs.
     fn prf_x8(key: &[u8; PRF_KEY_LEN], inputs: [&[u8]; BATCH]) -> [[u8; 32]; BATCH] {
         inputs.map(|i| Self::prf(key, i))
     }
@@ -122,7 +122,7 @@ pub trait TweakableHash: Send + Sync + 'static {
 const SMALL: usize = 128;
 
 /// `H(parameter ‖ tweak ‖ data)`, counted.
-pub fn tweak_hash<H: TweakableHash>(parameter: &Parameter, tweak: Tweak, data: &[&[u8]]) -> Digest {
+pub fn tweak_hash<H: ByteHash>(parameter: &Parameter, tweak: Tweak, data: &[&[u8]]) -> Digest {
     let len = PARAMETER_LEN + TWEAK_LEN + data.iter().map(|d| d.len()).sum::<usize>();
     counter::record(1, H::blocks(len));
     if len <= SMALL {
@@ -138,7 +138,7 @@ pub fn tweak_hash<H: TweakableHash>(parameter: &Parameter, tweak: Tweak, data: &
 
 /// Eight [`tweak_hash`] calls with equal-length inputs at once. Only the first `used` lanes are counted:
 /// callers fill unused lanes with copies. (Inputs over 128 bytes fall back to single calls, all counted.)
-pub fn tweak_hash_x8<H: TweakableHash>(
+pub fn tweak_hash_x8<H: ByteHash>(
     parameter: &Parameter,
     tweaks: [Tweak; BATCH],
     data: [[&[u8]; 2]; BATCH],
@@ -171,13 +171,13 @@ fn assemble(buf: &mut [u8], parameter: &Parameter, tweak: Tweak, data: &[&[u8]])
 }
 
 /// The PRF, counted.
-pub fn prf<H: TweakableHash>(key: &[u8; PRF_KEY_LEN], input: &[u8]) -> [u8; 32] {
+pub fn prf<H: ByteHash>(key: &[u8; PRF_KEY_LEN], input: &[u8]) -> [u8; 32] {
     counter::record(1, H::prf_blocks(input.len()));
     H::prf(key, input)
 }
 
 /// Eight PRF calls with equal-length inputs; only the first `used` are counted.
-pub fn prf_x8<H: TweakableHash>(
+pub fn prf_x8<H: ByteHash>(
     key: &[u8; PRF_KEY_LEN],
     inputs: [&[u8]; BATCH],
     used: usize,

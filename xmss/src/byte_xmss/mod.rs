@@ -1,22 +1,24 @@
-//! Generalized XMSS over byte-oriented hashes: SHA-3 and BLAKE3 back-ends.
+//! The byte-oriented hash back-ends (SHA-3, BLAKE3) and their parameter sets.
 //!
-//! The same construction as the Poseidon1/KoalaBear scheme (hash chains, the target-sum encoding, a
-//! top tree over bottom trees with a prepared window of two), with a byte-level tweakable hash
-//! `H(parameter ‖ tweak ‖ data)` behind the [`TweakableHash`] trait. The Poseidon scheme keeps its own
-//! field-element code (its packed fast path and its leanSig byte format); all schemes meet in
-//! [`crate::XmssScheme`]. Parameter sets are types, named `<hash>-l<log lifetime>-w<base>`.
+//! They run the one generalized-XMSS core of this crate: [`Bytes<H>`] makes any byte primitive `H`
+//! ([`ByteHash`]) a [`crate::backend::TweakableHash`], hashing `H(parameter ‖ tweak ‖ data)` with a
+//! 32-byte output, eight lanes at a time. Parameter sets are types named `<hash>-l<log lifetime>-w<base>`;
+//! their keys, signatures and durable signers are the crate's [`crate::SecretKey`], [`crate::Signature`]
+//! and [`crate::DurableSigner`].
 //!
 //! ```
 //! use ndvt_xmss::hazmat::RawSign;
-//! use ndvt_xmss::byte_xmss::{Blake3Test, BytePublicKey, ByteSecretKey, ByteSignature};
+//! use ndvt_xmss::byte_xmss::Blake3Test;
+//! use ndvt_xmss::{PublicKey, SecretKey, Signature};
 //!
-//! let (sk, pk) = ByteSecretKey::<Blake3Test>::from_seed(&[1; 32], 0, 64)?;
+//! let (sk, pk) = SecretKey::<Blake3Test>::from_seed(&[1; 32], 0, 64)?;
 //! let bytes = sk.sign_raw(17, &[0x42; 32])?.to_bytes();
-//! let pk = BytePublicKey::<Blake3Test>::from_bytes(&pk.to_bytes())?;
-//! pk.verify(17, &[0x42; 32], &ByteSignature::from_bytes(&bytes)?)?;
+//! let pk = PublicKey::<Blake3Test>::from_bytes(&pk.to_bytes())?;
+//! pk.verify(17, &[0x42; 32], &Signature::from_bytes(&bytes)?)?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod backend;
 mod blake3_hash;
 mod blake3_x8;
 mod chain;
@@ -24,22 +26,18 @@ mod counter;
 mod encoding;
 mod hash;
 mod params;
-mod secret_key;
 mod sha3_hash;
-mod signature;
-mod tree;
 
+pub use backend::Bytes;
 pub use blake3_hash::Blake3;
 pub use counter::{HashCount, totals as hash_count};
-pub use encoding::{codeword, digits, message_hash};
+pub use encoding::BitDigits;
 pub use hash::{
-    DIGEST_LEN, Digest, MESSAGE_HASH_LEN, PARAMETER_LEN, PRF_KEY_LEN, Parameter, RHO_LEN, Rho, TWEAK_LEN,
-    Tweak, TweakableHash, tweak_hash,
+    ByteHash, DIGEST_LEN, Digest, MESSAGE_HASH_LEN, PARAMETER_LEN, PRF_KEY_LEN, Parameter, RHO_LEN, Rho,
+    TWEAK_LEN, Tweak, tweak_hash,
 };
 pub use params::{
-    Blake3L18W4, Blake3L18W8, Blake3L20W4, Blake3L20W8, Blake3L32W4, Blake3L32W8, Blake3Test, ByteInstance,
-    Sha3L18W4, Sha3L18W8, Sha3L20W4, Sha3L20W8, Sha3L32W4, Sha3L32W8, Sha3Test,
+    Blake3L18W4, Blake3L18W8, Blake3L20W4, Blake3L20W8, Blake3L32W4, Blake3L32W8, Blake3Test, Sha3L18W4,
+    Sha3L18W8, Sha3L20W4, Sha3L20W8, Sha3L32W4, Sha3L32W8, Sha3Test,
 };
-pub use secret_key::{ByteSecretKey, byte_activation};
 pub use sha3_hash::Sha3;
-pub use signature::{BytePublicKey, ByteSignature};

@@ -8,7 +8,7 @@
 use sha3::digest::{Digest as _, ExtendableOutput, Update, XofReader};
 use sha3::{Sha3_256, Shake128};
 
-use crate::byte_xmss::hash::{BATCH, Digest, PRF_KEY_LEN, TweakableHash};
+use crate::byte_xmss::hash::{BATCH, ByteHash, Digest, PRF_KEY_LEN};
 use crate::keccak_x8::{RATE as SHAKE128_RATE, SHA3_256_RATE, sha3_256_one_block, shake128_one_block};
 
 /// Domain separation of the PRF from every other SHAKE128 use in ndvt.
@@ -18,7 +18,7 @@ const PRF_DOMAIN: &[u8; 16] = b"ndvt/bxmss/prf/1";
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Sha3;
 
-impl TweakableHash for Sha3 {
+impl ByteHash for Sha3 {
     const NAME: &'static str = "sha3";
     const PRIMITIVE: &'static str = "SHA3-256 (tweakable and message hash), SHAKE128 (PRF)";
     const LANE_PARALLEL: bool = true;
