@@ -14,7 +14,7 @@ use ndvt_aggregation::{
     Collector, GroupKey, GroupKeyError, GroupSignature, GroupSigner, KeyedShare, Offer, Scheme,
     ThresholdPolicy, ThresholdReport, Xmss, XmssMember,
 };
-use ndvt_xmss::{Devnet4, DurableSigner, Instance, TestInstance};
+use ndvt_xmss::{DurableSigner, Instance};
 
 use crate::{Failure, InstanceArg, hexarg, key};
 
@@ -128,25 +128,20 @@ fn create(
     let keys = members
         .iter()
         .enumerate()
-        .map(|(i, h)| {
-            let bytes = hexarg::bytes(&format!("member {i}"), h)?;
-            <Xmss<Devnet4> as Scheme>::public_key_from_bytes(&bytes).with_context(|| format!("member {i}"))
-        })
+        .map(|(i, h)| hexarg::bytes(&format!("member {i}"), h))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    // The linter and the encoding do not depend on the parameter set; the id does.
-    let (group, report) =
-        GroupKey::<Xmss<Devnet4>>::new(m, keys, policy(allow_backup)).map_err(|e| match e {
-            GroupKeyError::ZeroThreshold
-            | GroupKeyError::ThresholdAboveMembers { .. }
-            | GroupKeyError::DisjointQuorums { .. } => {
-                Failure { code: 4, message: format!("the threshold linter refused the group: {e}") }
-            }
-            other => Failure::invalid(other.to_string()),
-        })?;
-    let mut bytes = group.to_bytes();
-    bytes[0] = tag_of(instance);
-    print_findings(&group, &report, instance);
-    let text = hex::encode(&bytes);
+    // An unpinned group is encoded under the first set whose public keys have the members' length: the
+    // linter and the encoding depend only on that length, the group id on the set.
+    let len = keys.first().map_or(0, Vec::len);
+    let set = instance
+        .or_else(|| {
+            InstanceArg::ALL.iter().copied().find(|&i| with_instance!(i, I => I::PUBLIC_KEY_BYTES) == len)
+        })
+        .ok_or_else(|| Failure::invalid(format!("member 0: no parameter set has {len}-byte public keys")))?;
+    let (text, lines) = with_instance!(set, I => create_as::<I>(m, &keys, allow_backup, instance))?;
+    for line in lines {
+        eprintln!("{line}");
+    }
     match out {
         Some(path) => {
             std::fs::write(path, format!("{text}\n"))
@@ -158,31 +153,61 @@ fn create(
     Ok(())
 }
 
-fn print_findings(group: &GroupKey<Xmss<Devnet4>>, report: &ThresholdReport, pinned: Option<InstanceArg>) {
+/// The group key (hex) of `keys` under set `I`, and the linter's findings as lines for stderr.
+fn create_as<I: Instance>(
+    m: u8,
+    keys: &[Vec<u8>],
+    allow_backup: bool,
+    pinned: Option<InstanceArg>,
+) -> Result<(String, Vec<String>), Failure> {
+    let keys = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| <Xmss<I> as Scheme>::public_key_from_bytes(k).with_context(|| format!("member {i}")))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let (group, report) = GroupKey::<Xmss<I>>::new(m, keys, policy(allow_backup)).map_err(|e| match e {
+        GroupKeyError::ZeroThreshold
+        | GroupKeyError::ThresholdAboveMembers { .. }
+        | GroupKeyError::DisjointQuorums { .. } => {
+            Failure { code: 4, message: format!("the threshold linter refused the group: {e}") }
+        }
+        other => Failure::invalid(other.to_string()),
+    })?;
+    let mut bytes = group.to_bytes();
+    bytes[0] = tag_of(pinned);
+    Ok((hex::encode(&bytes), findings(&group, &report, pinned)))
+}
+
+fn findings<I: Instance>(
+    group: &GroupKey<Xmss<I>>,
+    report: &ThresholdReport,
+    pinned: Option<InstanceArg>,
+) -> Vec<String> {
     let (m, n) = (group.threshold(), group.size());
-    eprintln!("group: {m}-of-{n}");
-    eprintln!("liveness margin: {} member(s) may be offline", report.liveness_margin);
+    let mut lines = vec![
+        format!("group: {m}-of-{n}"),
+        format!("liveness margin: {} member(s) may be offline", report.liveness_margin),
+    ];
     if report.safety_margin >= 0 {
-        eprintln!(
+        lines.push(format!(
             "safety margin: {} member(s) may equivocate before the group can be slashed",
             report.safety_margin
-        );
+        ));
     } else {
-        eprintln!("safety margin: none: two disjoint quorums can sign conflicting messages");
+        lines.push("safety margin: none: two disjoint quorums can sign conflicting messages".into());
     }
-    for w in &report.warnings {
-        eprintln!("warning: {w}");
-    }
+    lines.extend(report.warnings.iter().map(|w| format!("warning: {w}")));
     let mut any = group.to_bytes();
     any[0] = ANY_INSTANCE;
-    for i in [InstanceArg::Devnet4, InstanceArg::Test] {
+    for &i in InstanceArg::ALL {
         if pinned.is_none_or(|p| p == i)
             && let Ok(Some(g)) =
                 with_instance!(i, I => group_for::<I>(&any).map(|g| g.map(|g| (I::NAME, g.id()))))
         {
-            eprintln!("group id ({}): {}", g.0, hex::encode(g.1));
+            lines.push(format!("group id ({}): {}", g.0, hex::encode(g.1)));
         }
     }
+    lines
 }
 
 fn sign<I: Instance>(dir: &Path, epoch: u64, message: &str) -> Result<(), Failure> {
@@ -235,10 +260,14 @@ fn group_for<I: Instance>(bytes: &[u8]) -> anyhow::Result<Option<GroupKey<Xmss<I
 fn combine(group: &Path, shares: &[String]) -> Result<(), Failure> {
     let bytes = read_group_file(group)?;
     let first = hexarg::bytes("share 0", &shares[0])?;
-    match first.first() {
-        Some(&t) if t == <Xmss<Devnet4> as Scheme>::TAG => combine_as::<Devnet4>(&bytes, shares),
-        Some(&t) if t == <Xmss<TestInstance> as Scheme>::TAG => combine_as::<TestInstance>(&bytes, shares),
-        _ => Err(Failure::invalid("share 0 is not an XMSS share of a known parameter set")),
+    let tag = first.first().copied();
+    let set = InstanceArg::ALL
+        .iter()
+        .copied()
+        .find(|&i| Some(with_instance!(i, I => <Xmss<I> as Scheme>::TAG)) == tag);
+    match set {
+        Some(set) => with_instance!(set, I => combine_as::<I>(&bytes, shares)),
+        None => Err(Failure::invalid("share 0 is not an XMSS share of a known parameter set")),
     }
 }
 
@@ -301,11 +330,21 @@ fn verify(group: &Path, epoch: u64, message: &str, signature: &str) -> anyhow::R
         GroupSignature::<Xmss<I>>::from_bytes(signature)?.verify(&group, epoch, message)?;
         Ok(Some(I::NAME))
     }
-    if let Some(name) = attempt::<Devnet4>(&bytes, &claimed, epoch, &message, &signature)? {
-        return Ok(name);
+    // Only the sets whose public keys have the file's key length can read it; if none can, say why.
+    let readable: Vec<InstanceArg> = InstanceArg::ALL
+        .iter()
+        .copied()
+        .filter(|&set| with_instance!(set, I => group_for::<I>(&bytes).is_ok()))
+        .collect();
+    if readable.is_empty() {
+        group_for::<ndvt_xmss::Devnet4>(&bytes)?;
     }
-    if let Some(name) = attempt::<TestInstance>(&bytes, &claimed, epoch, &message, &signature)? {
-        return Ok(name);
+    for set in readable {
+        if let Some(name) =
+            with_instance!(set, I => attempt::<I>(&bytes, &claimed, epoch, &message, &signature))?
+        {
+            return Ok(name);
+        }
     }
     bail!("the signature is for another group")
 }

@@ -39,10 +39,12 @@ pub enum KeyCommand {
         /// First epoch the key may sign; every earlier epoch counts as used. Required with a seed.
         #[arg(long)]
         first_epoch: Option<u64>,
-        /// First epoch of the activation range (rounded down to a bottom tree).
+        /// First epoch of the activation range (leanSig sets round it down to a bottom tree; leanVM and the
+        /// byte sets keep it exactly).
         #[arg(long, default_value_t = 0)]
         activation_start: u64,
-        /// Number of active epochs (rounded up; default: the whole test lifetime, or 131,072 for devnet4).
+        /// Number of active epochs: the range is [start, start + epochs − 1] (leanSig sets round it up to
+        /// whole bottom trees). Default: the whole lifetime up to 2^16 epochs, else two bottom trees (131,072).
         #[arg(long)]
         activation_epochs: Option<u64>,
     },
