@@ -4,6 +4,7 @@
 
 use ndvt_aggregation::{ConcatAggregate, Ed25519, GroupKey, GroupSignature, Scheme, ThresholdPolicy, Xmss};
 use ndvt_xmss::hazmat::RawSign;
+use ndvt_xmss::leanvm::{LeanVm, LeanVmTest};
 use ndvt_xmss::{Devnet4, EpochSignature, Instance, P, PublicKey, SecretKey, Signature, TestInstance};
 
 use super::fixtures::{FuzzScheme, TestXmss, is_fixture_signature};
@@ -73,7 +74,12 @@ pub fn decode_secret_key(data: &[u8]) {
     if let Ok(sk) = SecretKey::<Devnet4>::from_bytes(data) {
         assert_eq!(&sk.to_bytes()[..], data);
     }
-    let Ok(mut sk) = SecretKey::<TestInstance>::from_bytes(data) else { return };
+    secret_key_of::<TestInstance>(data);
+}
+
+/// Decodes a secret key of `I`; an accepted key is exercised: consistency, one signature, an advance.
+fn secret_key_of<I: Instance>(data: &[u8]) {
+    let Ok(mut sk) = SecretKey::<I>::from_bytes(data) else { return };
     assert_eq!(&sk.to_bytes()[..], data);
     let (active, window) = (sk.activation(), sk.prepared());
     assert!(active.start <= window.start && window.end <= active.end, "{active:?} {window:?}");
@@ -191,4 +197,36 @@ fn parts<S: Scheme>(data: &[u8]) -> Vec<(usize, u16, Vec<S::Signature>)> {
 pub fn decode_aggregate(data: &[u8]) {
     aggregate_of::<TestXmss>(data);
     aggregate_of::<Ed25519>(data);
+}
+
+/// leanVM encodings are fixed concatenations: any 32 bytes are a public key, any `SIGNATURE_BYTES` bytes a
+/// signature (1,208 for leanvm), nothing shorter or longer (leanVM's own lax decoder accepts trailing bytes).
+fn fixed_length_of<I: Instance>(data: &[u8]) {
+    let pk = PublicKey::<I>::from_bytes(data);
+    assert_eq!(pk.is_ok(), data.len() == I::PUBLIC_KEY_BYTES, "{}: {pk:?}", I::NAME);
+    if let Ok(pk) = pk {
+        assert_eq!(pk.to_bytes(), data);
+    }
+    let sig = Signature::<I>::from_bytes(data);
+    assert_eq!(sig.is_ok(), data.len() == I::SIGNATURE_BYTES, "{}: {sig:?}", I::NAME);
+    if let Ok(sig) = sig {
+        assert_eq!(sig.to_bytes(), data);
+    }
+    let with_epoch = EpochSignature::<I>::from_bytes(data);
+    let epoch_ok = data.len() >= 4 && u64::from(word(data, 0)) < I::LIFETIME;
+    assert_eq!(with_epoch.is_ok(), epoch_ok && data.len() == 4 + I::SIGNATURE_BYTES, "{with_epoch:?}");
+    if let Ok(sig) = with_epoch {
+        assert_eq!(sig.to_bytes(), data);
+        // Verification of any decodable signature answers with a value or a typed error.
+        let _ = PublicKey::<I>::from_bytes(&[data[0]; 32])
+            .map(|pk| pk.verify(u64::from(sig.epoch), &[7; 32], &sig.signature));
+    }
+}
+
+/// The leanVM decoders: public keys, signatures (bare and with their epoch) of both leanVM sets, and
+/// secret keys of the test set (exercised as in [`decode_secret_key`]).
+pub fn decode_leanvm(data: &[u8]) {
+    fixed_length_of::<LeanVm>(data);
+    fixed_length_of::<LeanVmTest>(data);
+    secret_key_of::<LeanVmTest>(data);
 }

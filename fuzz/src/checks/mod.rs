@@ -20,8 +20,8 @@ mod verify;
 
 pub use batch::batch_verify;
 pub use decode::{
-    decode_aggregate, decode_group_key, decode_group_signature, decode_public_key, decode_secret_key,
-    decode_signature,
+    decode_aggregate, decode_group_key, decode_group_signature, decode_leanvm, decode_public_key,
+    decode_secret_key, decode_signature,
 };
 pub use differential::differential;
 pub use group::group_verify;
@@ -39,6 +39,7 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("decode_public_key", decode_public_key),
     ("decode_signature", decode_signature),
     ("decode_secret_key", decode_secret_key),
+    ("decode_leanvm", decode_leanvm),
     ("decode_group_key", decode_group_key),
     ("decode_group_signature", decode_group_signature),
     ("decode_aggregate", decode_aggregate),

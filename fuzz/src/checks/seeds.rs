@@ -55,6 +55,22 @@ pub fn seeds(target: &str, devnet4: &Devnet4Sample) -> Seeds {
             let (later, _) = SecretKey::<TestInstance>::from_seed(&[9; 32], 32, 64).expect("keygen");
             vec![s("test-0-256", x.single_secret.clone()), s("test-32-64", later.to_bytes().to_vec())]
         }
+        "decode_leanvm" => {
+            use ndvt_xmss::hazmat::RawSign;
+            use ndvt_xmss::leanvm::{LeanVm, LeanVmTest};
+            let (test_sk, test_pk) = SecretKey::<LeanVmTest>::from_seed(&[5; 32], 0, 64).expect("keygen");
+            let test_sig = test_sk.sign_raw(9, &MSG).expect("sign").to_bytes();
+            let (sk, pk) = SecretKey::<LeanVm>::from_seed(&[6; 32], 1 << 20, 1).expect("keygen");
+            let sig = sk.sign_raw(1 << 20, &MSG).expect("sign").to_bytes();
+            vec![
+                s("leanvm-public-key", pk.to_bytes()),
+                s("leanvm-signature", sig.clone()),
+                s("leanvm-with-epoch", cat(&[&(1u32 << 20).to_le_bytes(), &sig])),
+                s("leanvm-test-public-key", test_pk.to_bytes()),
+                s("leanvm-test-with-epoch", cat(&[&9u32.to_le_bytes(), &test_sig])),
+                s("leanvm-test-secret-key", test_sk.to_bytes().to_vec()),
+            ]
+        }
         "decode_group_key" => vec![
             s("xmss-test-3-of-4", original(7)),
             s("ed25519-3-of-4", original(8)),
