@@ -81,9 +81,8 @@ impl Tweak {
     }
 }
 
-/// A hash primitive that generalized XMSS runs on. Implemented by [`crate::byte_xmss::Sha3`] and
-/// [`crate::byte_xmss::Blake3`]; Poseidon1 reaches the common [`crate::XmssScheme`] trait through its own
-/// field-element fast path instead (see docs/HASH-BACKENDS.md).
+/// A byte hash primitive that [`crate::byte_xmss::Bytes`] turns into a generalized-XMSS back-end.
+/// Implemented by [`crate::byte_xmss::Sha3`] and [`crate::byte_xmss::Blake3`] (see docs/HASH-BACKENDS.md).
 pub trait ByteHash: Copy + Default + Eq + core::fmt::Debug + Send + Sync + 'static {
     /// Family name used in reports: `sha3` or `blake3`.
     const NAME: &'static str;
