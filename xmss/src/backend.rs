@@ -210,3 +210,24 @@ pub(crate) fn write_list<D: Element>(out: &mut Vec<u8>, list: &[D]) {
         item.write(out);
     }
 }
+
+/// SHAKE128 of the concatenation of `parts`, as a reader: how the Poseidon1 and byte back-ends expand a
+/// seed (`domain ‖ set name ‖ 0 ‖ seed`) and derive filler nodes (`domain ‖ key ‖ LE32 level ‖ LE64 position`).
+pub(crate) fn shake128(parts: &[&[u8]]) -> impl sha3::digest::XofReader + use<> {
+    use sha3::digest::{ExtendableOutput, Update};
+    let mut h = sha3::Shake128::default();
+    for part in parts {
+        h.update(part);
+    }
+    h.finalize_xof()
+}
+
+/// The SHAKE128 input parts of filler node (`level`, `position`) under `key`.
+pub(crate) fn filler_parts<'a>(
+    domain: &'a [u8],
+    key: &'a [u8; 32],
+    level: &'a [u8; 4],
+    position: &'a [u8; 8],
+) -> [&'a [u8]; 4] {
+    [domain, key, level, position]
+}

@@ -13,11 +13,10 @@ use core::ops::Range;
 use p3_field::{Algebra, PackedValue, PrimeCharacteristicRing};
 use p3_symmetric::Permutation;
 use rayon::prelude::*;
-use sha3::Shake128;
-use sha3::digest::{ExtendableOutput, Update, XofReader};
+use sha3::digest::XofReader;
 use zeroize::Zeroizing;
 
-use crate::backend::{Derived, TweakableHash};
+use crate::backend::{Derived, TweakableHash, filler_parts, shake128};
 use crate::batch_verify::BatchItem;
 use crate::chain::walk_all;
 use crate::error::VerifyError;
@@ -67,12 +66,7 @@ impl TweakableHash for Poseidon1 {
     type MessageDigest = [F; HASH_LEN];
 
     fn derive(instance: &str, seed: &[u8; 32]) -> Derived<Self> {
-        let mut xof = Shake128::default();
-        xof.update(KEYGEN_DOMAIN);
-        xof.update(instance.as_bytes());
-        xof.update(&[0]);
-        xof.update(seed);
-        let mut reader = xof.finalize_xof();
+        let mut reader = shake128(&[KEYGEN_DOMAIN, instance.as_bytes(), &[0], seed]);
         let mut prf_key = Zeroizing::new([0u8; 32]);
         reader.read(prf_key.as_mut());
         let parameter = read_elems(&mut reader);
@@ -82,12 +76,8 @@ impl TweakableHash for Poseidon1 {
     }
 
     fn filler(pad_key: &[u8; 32], level: u32, position: u64) -> Digest {
-        let mut h = Shake128::default();
-        h.update(PADDING_DOMAIN);
-        h.update(pad_key);
-        h.update(&level.to_le_bytes());
-        h.update(&position.to_le_bytes());
-        read_elems(&mut h.finalize_xof())
+        let (level, position) = (level.to_le_bytes(), position.to_le_bytes());
+        read_elems(&mut shake128(&filler_parts(PADDING_DOMAIN, pad_key, &level, &position)))
     }
 
     fn chain_starts(prf_key: &[u8; 32], epoch: u32, count: usize) -> Vec<Digest> {

@@ -10,11 +10,10 @@ use core::marker::PhantomData;
 use core::ops::Range;
 
 use rayon::prelude::*;
-use sha3::Shake128;
-use sha3::digest::{ExtendableOutput, Update, XofReader};
+use sha3::digest::XofReader;
 use zeroize::Zeroizing;
 
-use crate::backend::{Derived, TweakableHash};
+use crate::backend::{Derived, TweakableHash, filler_parts, shake128};
 use crate::byte_xmss::chain::{chain_starts, leaf, leaves, walk_all};
 use crate::byte_xmss::hash::{
     BATCH, ByteHash, Digest, PRF_KEY_LEN, Parameter, RHO_LEN, Rho, Tweak, prf_x8, tweak_hash, tweak_hash_x8,
@@ -38,12 +37,7 @@ impl<H: ByteHash> TweakableHash for Bytes<H> {
     type MessageDigest = [u8; 32];
 
     fn derive(instance: &str, seed: &[u8; 32]) -> Derived<Self> {
-        let mut xof = Shake128::default();
-        xof.update(KEYGEN_DOMAIN);
-        xof.update(instance.as_bytes());
-        xof.update(&[0]);
-        xof.update(seed);
-        let mut reader = xof.finalize_xof();
+        let mut reader = shake128(&[KEYGEN_DOMAIN, instance.as_bytes(), &[0], seed]);
         let mut prf_key = Zeroizing::new([0u8; PRF_KEY_LEN]);
         reader.read(prf_key.as_mut());
         let mut parameter = [0u8; 18];
@@ -54,13 +48,9 @@ impl<H: ByteHash> TweakableHash for Bytes<H> {
     }
 
     fn filler(pad_key: &[u8; 32], level: u32, position: u64) -> Digest {
-        let mut h = Shake128::default();
-        h.update(PADDING_DOMAIN);
-        h.update(pad_key);
-        h.update(&level.to_le_bytes());
-        h.update(&position.to_le_bytes());
+        let (level, position) = (level.to_le_bytes(), position.to_le_bytes());
         let mut out = [0u8; 32];
-        h.finalize_xof().read(&mut out);
+        shake128(&filler_parts(PADDING_DOMAIN, pad_key, &level, &position)).read(&mut out);
         out
     }
 
