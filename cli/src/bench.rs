@@ -87,18 +87,25 @@ fn median(mut v: Vec<f64>) -> f64 {
     v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
-/// Expected Poseidon1 permutations (the packed code is not instrumented): a chain step is one width-16
-/// permutation; a leaf absorbs `8v` elements at rate 15 into the width-24 sponge; verification adds one
-/// message hash and one node per level. Signing depends on the number of rho attempts and is not estimated.
-fn poseidon_calls<S: Instance>(epochs: u64) -> Calls {
+/// Expected permutations or compressions of the back-ends that do not count their calls, from the
+/// parameters. Poseidon1: a chain step is one width-16 permutation, a leaf absorbs `8v` elements at rate 15
+/// into the width-24 sponge, verification adds one message hash and one node per level. leanVM BLAKE2s:
+/// a chain step and a node are one compression each, the message encoding two, a leaf
+/// `ceil((32 + 16v) / 64)`, a PRF call two (key block and message). Signing depends on the number of rho
+/// attempts and is not estimated.
+fn estimated_calls<S: Instance>(epochs: u64) -> Calls {
     let (v, w, t, h) =
         (S::DIMENSION as f64, S::BASE as f64, S::TARGET_SUM as f64, f64::from(S::LOG_LIFETIME));
-    let sponge = (8.0 * v / 15.0).ceil();
-    let per_epoch = v * (w - 1.0) + sponge + 1.0;
+    let (message, leaf, prf) = if S::Hash::FAMILY == "blake2s" {
+        (2.0, ((32.0 + 16.0 * v) / 64.0).ceil(), 2.0)
+    } else {
+        (1.0, (8.0 * v / 15.0).ceil(), 0.0)
+    };
+    let per_epoch = v * (prf + w - 1.0) + leaf + 1.0;
     Calls {
         keygen: Some(epochs as f64 * per_epoch),
         sign: None,
-        verify: Some(1.0 + (v * (w - 1.0) - t) + sponge + h),
+        verify: Some(message + (v * (w - 1.0) - t) + leaf + h),
         estimated: true,
     }
 }
@@ -153,7 +160,7 @@ fn measure<S: Instance>(samples: usize, epochs: Option<u64>) -> anyhow::Result<R
             estimated: false,
         }
     } else {
-        poseidon_calls::<S>(epochs)
+        estimated_calls::<S>(epochs)
     };
     Ok(Row {
         scheme: S::NAME,

@@ -36,16 +36,22 @@ pub trait LeanVmLayout: Copy + Default + Debug + Eq + Send + Sync + 'static {
     /// length at most 8 fit the layout of 5df6c37).
     fn chain_position(chain: usize, value: u8) -> u32;
 
-    /// The randomness of signing attempt `attempt`. 5df6c37 draws it from an RNG, which no verifier can
-    /// tell apart; ndvt derives it, so that signing is deterministic and re-signing one (epoch, message)
-    /// gives the same bytes: a keyed BLAKE2s of the seed over a domain string, the epoch and the message
-    /// (an input of 54 bytes, never the PRF's 20) gives 16 bytes, followed by the attempt number.
-    fn rho(seed: &[u8; 32], epoch: u32, message: &[u8; 32], attempt: u64) -> [u8; 24] {
-        let mut base = crate::leanvm::keyed(seed, &[RHO_DOMAIN, &epoch.to_le_bytes(), message]);
+    /// What the randomness of every signing attempt at (`epoch`, `message`) derives from. 5df6c37 draws
+    /// rho from an RNG, which no verifier can tell apart; ndvt derives it, so that signing is deterministic
+    /// and re-signing one (epoch, message) gives the same bytes: a keyed BLAKE2s of the seed over a domain
+    /// string, the epoch and the message (an input of 54 bytes, never the PRF's 20), cut to 16 bytes.
+    fn rho_base(seed: &[u8; 32], epoch: u32, message: &[u8; 32]) -> [u8; 16] {
+        let mut full = crate::leanvm::keyed(seed, &[RHO_DOMAIN, &epoch.to_le_bytes(), message]);
+        let base = core::array::from_fn(|i| full[i]);
+        crate::field::wipe(&mut full, 0);
+        base
+    }
+
+    /// The randomness of attempt `attempt`: the base, then the attempt number.
+    fn rho(base: &[u8; 16], attempt: u64) -> [u8; 24] {
         let mut rho = [0u8; 24];
-        rho[..16].copy_from_slice(&base[..16]);
+        rho[..16].copy_from_slice(base);
         rho[16..].copy_from_slice(&attempt.to_le_bytes());
-        crate::field::wipe(&mut base, 0);
         rho
     }
 }

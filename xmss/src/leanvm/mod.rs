@@ -24,6 +24,7 @@
 mod backend;
 mod encoding;
 mod hash;
+mod lanes;
 mod layout;
 
 pub use backend::Blake2sLeanVm;
