@@ -231,3 +231,27 @@ pub(crate) fn filler_parts<'a>(
 ) -> [&'a [u8]; 4] {
     [domain, key, level, position]
 }
+
+/// Walks chains in lockstep rounds: each round takes the chains that still have steps to go, `lanes` at a
+/// time, and `step(group, at)` advances the chains `group` by one step out of their current values `at`.
+/// The chains of one epoch are independent, so a round fills the lanes of a batched hash call.
+pub(crate) fn lockstep(from: &[u8], to: &[u8], lanes: usize, mut step: impl FnMut(&[usize], &[u8])) {
+    let mut position = from.to_vec();
+    let mut active = Vec::with_capacity(from.len());
+    let mut at = Vec::with_capacity(lanes);
+    loop {
+        active.clear();
+        active.extend((0..from.len()).filter(|&i| position[i] < to[i]));
+        if active.is_empty() {
+            return;
+        }
+        for group in active.chunks(lanes) {
+            at.clear();
+            at.extend(group.iter().map(|&i| position[i]));
+            step(group, &at);
+            for &i in group {
+                position[i] += 1;
+            }
+        }
+    }
+}

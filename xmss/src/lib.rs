@@ -36,6 +36,7 @@
 //! signature. Raw signing, which keeps no record of used epochs (a one-time key used for two different
 //! messages can be forged), and the secret-deriving PRF live in [`hazmat`].
 
+mod arx_lanes;
 pub mod backend;
 mod batch_verify;
 pub mod byte_xmss;

@@ -5,8 +5,8 @@
 //! word `i` of call `l` at `state[i][l]`, in plain safe Rust whose lane loops the compiler turns into
 //! vector instructions. The `blake3` crate stays the reference: the tests compare every output with it.
 
-/// Parallel lanes.
-pub(crate) const LANES: usize = 8;
+pub(crate) use crate::arx_lanes::LANES;
+use crate::arx_lanes::{IN_ORDER, Word, round};
 const BLOCK_LEN: usize = 64;
 const CHUNK_LEN: usize = 1024;
 
@@ -17,30 +17,6 @@ const CHUNK_START: u32 = 1;
 const CHUNK_END: u32 = 2;
 const ROOT: u32 = 8;
 const KEYED_HASH: u32 = 16;
-
-type Word = [u32; LANES];
-
-#[inline(always)]
-fn add(a: &Word, b: &Word) -> Word {
-    core::array::from_fn(|l| a[l].wrapping_add(b[l]))
-}
-
-#[inline(always)]
-fn xor_rotr(a: &Word, b: &Word, r: u32) -> Word {
-    core::array::from_fn(|l| (a[l] ^ b[l]).rotate_right(r))
-}
-
-#[inline(always)]
-fn g(s: &mut [Word; 16], a: usize, b: usize, c: usize, d: usize, mx: &Word, my: &Word) {
-    s[a] = add(&add(&s[a], &s[b]), mx);
-    s[d] = xor_rotr(&s[d], &s[a], 16);
-    s[c] = add(&s[c], &s[d]);
-    s[b] = xor_rotr(&s[b], &s[c], 12);
-    s[a] = add(&add(&s[a], &s[b]), my);
-    s[d] = xor_rotr(&s[d], &s[a], 8);
-    s[c] = add(&s[c], &s[d]);
-    s[b] = xor_rotr(&s[b], &s[c], 7);
-}
 
 /// The compression function on eight lanes (counter 0, the same length and flags in every lane); returns
 /// the new chaining values.
@@ -65,16 +41,9 @@ fn compress(cv: &[Word; 8], block: &[Word; 16], block_len: u32, flags: u32) -> [
         splat(flags),
     ];
     let mut m = *block;
-    for round in 0..7 {
-        g(&mut s, 0, 4, 8, 12, &m[0], &m[1]);
-        g(&mut s, 1, 5, 9, 13, &m[2], &m[3]);
-        g(&mut s, 2, 6, 10, 14, &m[4], &m[5]);
-        g(&mut s, 3, 7, 11, 15, &m[6], &m[7]);
-        g(&mut s, 0, 5, 10, 15, &m[8], &m[9]);
-        g(&mut s, 1, 6, 11, 12, &m[10], &m[11]);
-        g(&mut s, 2, 7, 8, 13, &m[12], &m[13]);
-        g(&mut s, 3, 4, 9, 14, &m[14], &m[15]);
-        if round < 6 {
+    for r in 0..7 {
+        round(&mut s, &m, &IN_ORDER);
+        if r < 6 {
             m = core::array::from_fn(|i| m[MSG_PERMUTATION[i]]);
         }
     }

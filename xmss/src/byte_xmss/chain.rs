@@ -51,40 +51,24 @@ pub(crate) fn walk_all<H: ByteHash>(
     from: &[u8],
     to: &[u8],
 ) {
-    let mut position: Vec<u8> = from[..values.len()].to_vec();
-    let mut active: Vec<usize> = Vec::with_capacity(values.len());
-    loop {
-        active.clear();
-        active.extend((0..values.len()).filter(|&i| position[i] < to[i]));
-        if active.is_empty() {
-            return;
-        }
-        for group in active.chunks(BATCH) {
-            let n = group.len();
-            let tweak = |i: usize| Tweak::Chain { epoch, chain: i as u8, position: position[i] + 1 };
-            if n == BATCH || (H::LANE_PARALLEL && n >= MIN_LANES_WORTH_PADDING) {
-                let lane = |l: usize| group[l.min(n - 1)];
-                let inputs: [Digest; BATCH] = core::array::from_fn(|l| values[lane(l)]);
-                let tweaks = core::array::from_fn(|l| tweak(lane(l)));
-                let outs = tweak_hash_x8::<H>(
-                    parameter,
-                    tweaks,
-                    core::array::from_fn(|l| [&inputs[l][..], &[][..]]),
-                    n,
-                );
-                for (l, &i) in group.iter().enumerate() {
-                    values[i] = outs[l];
-                }
-            } else {
-                for &i in group {
-                    values[i] = tweak_hash::<H>(parameter, tweak(i), &[&values[i]]);
-                }
+    crate::backend::lockstep(&from[..values.len()], to, BATCH, |group, at| {
+        let n = group.len();
+        let tweak = |k: usize| Tweak::Chain { epoch, chain: group[k] as u8, position: at[k] + 1 };
+        if n == BATCH || (H::LANE_PARALLEL && n >= MIN_LANES_WORTH_PADDING) {
+            let lane = |l: usize| l.min(n - 1);
+            let inputs: [Digest; BATCH] = core::array::from_fn(|l| values[group[lane(l)]]);
+            let tweaks = core::array::from_fn(|l| tweak(lane(l)));
+            let data = core::array::from_fn(|l| [&inputs[l][..], &[][..]]);
+            let outs = tweak_hash_x8::<H>(parameter, tweaks, data, n);
+            for (l, &i) in group.iter().enumerate() {
+                values[i] = outs[l];
             }
-            for &i in group {
-                position[i] += 1;
+        } else {
+            for (k, &i) in group.iter().enumerate() {
+                values[i] = tweak_hash::<H>(parameter, tweak(k), &[&values[i]]);
             }
         }
-    }
+    });
 }
 
 /// The leaf of `epoch`: the hash of its chain ends.

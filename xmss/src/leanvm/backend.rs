@@ -122,26 +122,16 @@ impl<L: LeanVmLayout> TweakableHash for Blake2sLeanVm<L> {
 
     /// Chains advance in lockstep rounds, one lane per chain that still has steps to go.
     fn walk_all(parameter: &Node, epoch: u32, values: &mut [Node], from: &[u8], to: &[u8]) {
-        let mut position: Vec<u8> = from[..values.len()].to_vec();
-        let mut active: Vec<usize> = Vec::with_capacity(values.len());
-        loop {
-            active.clear();
-            active.extend((0..values.len()).filter(|&i| position[i] < to[i]));
-            if active.is_empty() {
-                return;
+        crate::backend::lockstep(&from[..values.len()], to, LANES, |group, at| {
+            let lane = |l: usize| l.min(group.len() - 1);
+            let chain: [usize; LANES] = core::array::from_fn(|l| group[lane(l)]);
+            let value = core::array::from_fn(|l| at[lane(l)]);
+            let mut x = core::array::from_fn(|l| values[chain[l]]);
+            Self::steps(parameter, &[epoch; LANES], &chain, &value, &mut x);
+            for (l, &i) in group.iter().enumerate() {
+                values[i] = x[l];
             }
-            for group in active.chunks(LANES) {
-                let lane = |l: usize| group[l.min(group.len() - 1)];
-                let chain: [usize; LANES] = core::array::from_fn(lane);
-                let value = core::array::from_fn(|l| position[chain[l]]);
-                let mut x = core::array::from_fn(|l| values[chain[l]]);
-                Self::steps(parameter, &[epoch; LANES], &chain, &value, &mut x);
-                for (l, &i) in group.iter().enumerate() {
-                    values[i] = x[l];
-                    position[i] += 1;
-                }
-            }
-        }
+        });
     }
 
     fn leaf(parameter: &Node, epoch: u32, ends: &[Node]) -> Node {

@@ -8,11 +8,9 @@
 //! already absorbed the key), eleven for a leaf, one per signing attempt from a midstate that has absorbed
 //! the message encoding's first block. The `blake2` crate is the reference: the tests compare every shape.
 
-/// Parallel lanes.
-pub(crate) const LANES: usize = 8;
+use crate::arx_lanes::round;
+pub(crate) use crate::arx_lanes::{LANES, Word};
 
-/// One 32-bit word of every lane.
-pub(crate) type Word = [u32; LANES];
 /// A chaining value of every lane.
 pub(crate) type Lanes = [Word; 8];
 
@@ -31,46 +29,6 @@ const SIGMA: [[usize; 16]; 10] = [
     [6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5],
     [10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0],
 ];
-
-#[inline(always)]
-fn add3(a: &Word, b: &Word, c: &Word) -> Word {
-    core::array::from_fn(|l| a[l].wrapping_add(b[l]).wrapping_add(c[l]))
-}
-
-#[inline(always)]
-fn add(a: &Word, b: &Word) -> Word {
-    core::array::from_fn(|l| a[l].wrapping_add(b[l]))
-}
-
-#[inline(always)]
-fn xor_rotr(a: &Word, b: &Word, r: u32) -> Word {
-    core::array::from_fn(|l| (a[l] ^ b[l]).rotate_right(r))
-}
-
-#[inline(always)]
-#[allow(clippy::many_single_char_names)] // the RFC's names
-fn g(v: &mut [Word; 16], a: usize, b: usize, c: usize, d: usize, x: &Word, y: &Word) {
-    v[a] = add3(&v[a], &v[b], x);
-    v[d] = xor_rotr(&v[d], &v[a], 16);
-    v[c] = add(&v[c], &v[d]);
-    v[b] = xor_rotr(&v[b], &v[c], 12);
-    v[a] = add3(&v[a], &v[b], y);
-    v[d] = xor_rotr(&v[d], &v[a], 8);
-    v[c] = add(&v[c], &v[d]);
-    v[b] = xor_rotr(&v[b], &v[c], 7);
-}
-
-#[inline(always)]
-fn round(v: &mut [Word; 16], m: &[Word; 16], s: &[usize; 16]) {
-    g(v, 0, 4, 8, 12, &m[s[0]], &m[s[1]]);
-    g(v, 1, 5, 9, 13, &m[s[2]], &m[s[3]]);
-    g(v, 2, 6, 10, 14, &m[s[4]], &m[s[5]]);
-    g(v, 3, 7, 11, 15, &m[s[6]], &m[s[7]]);
-    g(v, 0, 5, 10, 15, &m[s[8]], &m[s[9]]);
-    g(v, 1, 6, 11, 12, &m[s[10]], &m[s[11]]);
-    g(v, 2, 7, 8, 13, &m[s[12]], &m[s[13]]);
-    g(v, 3, 4, 9, 14, &m[s[14]], &m[s[15]]);
-}
 
 /// The chaining value before the first block, in every lane: unkeyed (`key_len` 0) or keyed.
 pub(crate) fn initial(key_len: u32) -> Lanes {
