@@ -5,8 +5,8 @@
 //! signed the same data. This crate holds the lean consensus containers ([`containers`]), the registry of
 //! groups and single validators ([`registry`]), role sampling ([`roles`]), per-component accounting and
 //! rewards ([`accounting`]), slashing evidence in the units accounting credits ([`slashing`]), key rotation
-//! ([`rotation`]), block production with a primary and sign-offs ([`block`]) and the deterministic devnet
-//! simulator ([`sim`]).
+//! ([`rotation`]), block production with a primary and sign-offs ([`block`]), the sans-IO node core one identity runs
+//! ([`node`]) and the deterministic devnet simulator that drives it ([`sim`]).
 //!
 //! ```
 //! use ndvt_adapter::accounting::{Credit, MemberVote, tally};
@@ -47,6 +47,7 @@ pub mod accounting;
 pub mod block;
 pub mod containers;
 mod evidence_ssz;
+pub mod node;
 pub mod registry;
 pub mod roles;
 pub mod rotation;

@@ -8,10 +8,9 @@
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet};
 
-use ndvt_aggregation::{GroupKey, GroupSigner, Share, ThresholdPolicy, Xmss};
+use ndvt_aggregation::{GroupKey, GroupSigner, Share, ThresholdPolicy, Xmss, XmssMember};
 use rand_chacha::ChaCha8Rng;
 use rand_core::SeedableRng;
-use sha2::{Digest, Sha256};
 use tree_hash::Hash256;
 
 use super::error::SimError;
@@ -20,24 +19,17 @@ use super::network::{Network, Partition};
 use super::report::{Components, Report};
 use super::scenario::{FaultConfig, FaultKind, ProposalMode, Scenario};
 use crate::accounting::{Credit, MemberVote};
-use crate::block::Proposal;
 use crate::containers::{AttestationData, BlockHeader, Checkpoint};
+use crate::node::{Event as NodeEvent, NodeConfig, NodeCore, hash};
 use crate::registry::{KeyPair, Registry, RegistryConfig};
 
 /// The scheme every simulated identity signs with.
 pub type Sch = Xmss<Instance>;
-pub(super) const SLOT_MS: u64 = 4000;
-pub(super) const INTERVAL_MS: u64 = 800;
+pub(super) use crate::node::{INTERVAL_MS, SLOT_MS};
 const MIN_BALANCE: u64 = 32_000_000_000;
 
 /// A message between nodes.
-#[derive(Clone, Debug)]
-pub(super) enum Msg {
-    Proposal(Proposal),
-    SignOff { root: [u8; 32], share: Share<Sch> },
-    Block(BlockHeader),
-    Vote { entry: usize, vote: MemberVote<Sch> },
-}
+pub(super) type Msg = crate::node::Msg<Sch>;
 
 #[derive(Clone, Debug)]
 pub(super) enum Event {
@@ -74,30 +66,8 @@ impl Ord for Scheduled {
     }
 }
 
-/// One virtual identity.
-pub(super) struct Node {
-    pub entry: usize,
-    pub member: u8,
-    pub faults: Vec<FaultConfig>,
-    pub signers: NodeSigners,
-    pub known: HashSet<[u8; 32]>,
-    pub head: Checkpoint,
-    pub collecting: HashMap<[u8; 32], BTreeMap<u8, Share<Sch>>>,
-    pub certified: HashSet<[u8; 32]>,
-    pub signed_off: Option<u64>,
-    /// Every vote this node signed: its slashing-protection record, as any validator client keeps.
-    pub votes: Vec<AttestationData>,
-}
-
-impl Node {
-    pub fn has(&self, kind: FaultKind, slot: u64) -> bool {
-        self.faults.iter().any(|f| f.kind == kind && f.active(slot))
-    }
-
-    pub fn late_ms(&self, slot: u64) -> u64 {
-        self.faults.iter().filter(|f| f.kind == FaultKind::Late && f.active(slot)).map(|f| f.delay_ms).sum()
-    }
-}
+/// One virtual identity: the shared node core, driven by this simulator.
+pub(super) type Node = NodeCore<Sch, XmssMember<Instance>>;
 
 /// A registry entry as the simulator sees it.
 pub(super) struct EntryMeta {
@@ -163,14 +133,6 @@ pub(super) fn aggregator(sim: &Simulation) -> usize {
     sim.nodes.len()
 }
 
-pub(super) fn hash(parts: &[&[u8]]) -> [u8; 32] {
-    let mut h = Sha256::new();
-    for p in parts {
-        h.update(p);
-    }
-    h.finalize().into()
-}
-
 impl Simulation {
     /// Builds the devnet: keys for every identity behind durable signers in a temporary directory, the
     /// registry, the network. `verify_aggregates` re-verifies every slot's aggregates (slower).
@@ -180,19 +142,20 @@ impl Simulation {
         let dir = tempfile::tempdir().map_err(KeySetupError::TempDir)?;
         let mut registry =
             Registry::<Sch>::new(RegistryConfig { min_balance: MIN_BALANCE, slashable_window: 8192 });
-        let (mut nodes, mut entries) = (Vec::new(), Vec::new());
+        // Cores need their group's proposal keys, known once the group is registered: keys first.
+        let (mut pending, mut entries) = (Vec::new(), Vec::new());
         let mut partitions = Vec::new();
         for (gi, g) in sc.groups.iter().enumerate() {
-            let first = nodes.len();
+            let first = pending.len();
             for member in 0..g.n {
                 let faults: Vec<FaultConfig> =
                     g.faults.iter().filter(|f| f.member == member).copied().collect();
                 let rogue = faults.iter().any(|f| f.kind.is_byzantine());
-                let signers = node_signers(dir.path(), sc.seed, nodes.len(), member, sc.slots, rogue)?;
-                nodes.push(new_node(entries.len(), member, faults, signers));
+                let signers = node_signers(dir.path(), sc.seed, pending.len(), member, sc.slots, rogue)?;
+                pending.push((entries.len(), member, faults, signers));
             }
-            let ids: Vec<usize> = (first..nodes.len()).collect();
-            let pairs = ids.iter().map(|&i| key_pair(&nodes[i])).collect();
+            let ids: Vec<usize> = (first..pending.len()).collect();
+            let pairs = ids.iter().map(|&i| key_pair(&pending[i].3)).collect();
             let policy =
                 if g.backup { ThresholdPolicy::AllowDisjointQuorums } else { ThresholdPolicy::Strict };
             let balance = g.balance_increments.unwrap_or(u64::from(g.n)) * MIN_BALANCE;
@@ -217,22 +180,21 @@ impl Simulation {
             partitions.push(Partition { nodes: ids, from_slot: p.from_slot, until_slot: p.until_slot });
         }
         for si in 0..sc.singles {
-            let signers = node_signers(dir.path(), sc.seed, nodes.len(), 0, sc.slots, false)?;
-            let node = new_node(entries.len(), 0, Vec::new(), signers);
-            let pair = key_pair(&node);
+            let signers = node_signers(dir.path(), sc.seed, pending.len(), 0, sc.slots, false)?;
+            let pair = key_pair(&signers);
             registry.add_single(pair.clone(), MIN_BALANCE)?;
             let strict = ThresholdPolicy::Strict;
             entries.push(EntryMeta {
                 name: format!("single {si}"),
                 single: true,
-                nodes: vec![nodes.len()],
+                nodes: vec![pending.len()],
                 balance: MIN_BALANCE,
                 crashed: 0,
                 byzantine: 0,
                 attestation: GroupKey::new(1, vec![pair.attestation], strict)?.0,
                 proposal: GroupKey::new(1, vec![pair.proposal], strict)?.0,
             });
-            nodes.push(node);
+            pending.push((entries.len() - 1, 0, Vec::new(), signers));
         }
         let genesis = Checkpoint { root: Hash256::from(hash(&[b"ndvt/sim/genesis"])), slot: 0 };
         let rng = ChaCha8Rng::seed_from_u64(sc.seed);
@@ -240,10 +202,24 @@ impl Simulation {
         let stats = entries.iter().map(|_| EntryStats::default()).collect();
         let produced = entries.iter().map(|_| BTreeMap::new()).collect();
         let credited = entries.iter().map(|_| Vec::new()).collect();
-        for n in &mut nodes {
-            n.head = genesis;
-            n.known.insert(genesis.root.0);
-        }
+        let nodes = pending
+            .into_iter()
+            .enumerate()
+            .map(|(identity, (entry, member, faults, signers))| {
+                let meta: &EntryMeta = &entries[entry];
+                let cfg = NodeConfig {
+                    identity,
+                    entry,
+                    member,
+                    single: meta.single,
+                    proposal_keys: meta.proposal.clone(),
+                    mode: sc.proposal.mode,
+                    fallback_timeout_ms: sc.proposal.fallback_timeout_ms,
+                    faults,
+                };
+                NodeCore::new(cfg, signers, genesis)
+            })
+            .collect();
         let report = Report {
             scenario: sc.name.clone(),
             seed: sc.seed,
@@ -322,8 +298,8 @@ impl Simulation {
 
     fn slot_start(&mut self, slot: u64) -> Result<(), SimError> {
         for id in 0..self.nodes.len() {
-            prepare(&mut self.nodes[id].signers, slot)?;
-            self.refocus(id);
+            prepare(self.nodes[id].signers_mut(), slot)?;
+            self.drive(id, NodeEvent::SlotStart { slot });
         }
         let t0 = slot * SLOT_MS;
         if slot < self.sc.slots {
@@ -342,7 +318,7 @@ impl Simulation {
         };
         self.proposer_of.insert(slot, entry);
         if self.entries[entry].single {
-            self.propose_single(entry, slot);
+            self.fallback(slot, 0);
             return Ok(());
         }
         match self.sc.proposal.mode {
@@ -380,12 +356,7 @@ impl Simulation {
         if self.nodes[to].has(FaultKind::Crashed, slot) {
             return;
         }
-        match msg {
-            Msg::Proposal(p) => self.receive_proposal(to, p),
-            Msg::SignOff { root, share } => self.receive_sign_off(to, root, share),
-            Msg::Block(h) => self.learn_block(to, h.root()),
-            Msg::Vote { .. } => {}
-        }
+        self.drive(to, NodeEvent::Received(msg));
     }
 
     fn receive_vote(&mut self, entry: usize, vote: MemberVote<Sch>) {
@@ -397,24 +368,6 @@ impl Simulation {
     }
 }
 
-fn new_node(entry: usize, member: u8, faults: Vec<FaultConfig>, signers: NodeSigners) -> Node {
-    Node {
-        entry,
-        member,
-        faults,
-        signers,
-        known: HashSet::new(),
-        head: Checkpoint::default(),
-        collecting: HashMap::new(),
-        certified: HashSet::new(),
-        signed_off: None,
-        votes: Vec::new(),
-    }
-}
-
-fn key_pair(node: &Node) -> KeyPair<Sch> {
-    KeyPair {
-        attestation: node.signers.attestation.public_key(),
-        proposal: node.signers.proposal.public_key(),
-    }
+fn key_pair(signers: &NodeSigners) -> KeyPair<Sch> {
+    KeyPair { attestation: signers.attestation.public_key(), proposal: signers.proposal.public_key() }
 }

@@ -29,14 +29,7 @@ pub enum KeySetupError {
 }
 
 /// One identity's signers.
-pub struct NodeSigners {
-    /// Attestation key.
-    pub attestation: XmssMember<Instance>,
-    /// Proposal key.
-    pub proposal: XmssMember<Instance>,
-    /// Second signers over the same keys (equivocating members only).
-    pub rogue: Option<(XmssMember<Instance>, XmssMember<Instance>)>,
-}
+pub type NodeSigners = crate::node::Signers<XmssMember<Instance>>;
 
 fn key_seed(scenario_seed: u64, node: usize, role: u8) -> [u8; 32] {
     let mut h = Sha256::new();

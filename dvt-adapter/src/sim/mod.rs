@@ -15,16 +15,15 @@
 //! ```
 
 mod detector;
+mod drive;
 mod engine;
 mod error;
 mod keys;
 mod network;
-mod protocol;
 mod report;
 mod scenario;
 mod svg;
 mod tally;
-mod view;
 
 pub use engine::{Sch, Simulation};
 pub use error::SimError;
