@@ -1,33 +1,34 @@
-//! The add-rotate-xor round shared by BLAKE2s and BLAKE3, on eight independent lanes.
+//! The add-rotate-xor round shared by BLAKE2s and BLAKE3, on `N` independent lanes.
 //!
 //! Both hashes mix a 16-word state with the same quarter-round `G` (rotations 16, 12, 8, 7) applied to the
 //! columns and then the diagonals; they differ in their initial state, how many rounds they run (10 and
 //! 7), and how they schedule the message words. Word `i` of lane `l` is `state[i][l]`, so each lane loop
-//! is one vector instruction (eight 32-bit lanes: one AVX2 register).
+//! is one vector instruction (eight 32-bit lanes are one AVX2 register, sixteen one AVX-512 register), and
+//! one lane is the plain scalar function.
 
-/// Parallel lanes.
+/// Parallel lanes of the BLAKE3 back-end.
 pub(crate) const LANES: usize = 8;
 
 /// One 32-bit word of every lane.
-pub(crate) type Word = [u32; LANES];
+pub(crate) type Word<const N: usize = LANES> = [u32; N];
 
 #[inline(always)]
-fn add3(a: &Word, b: &Word, c: &Word) -> Word {
+fn add3<const N: usize>(a: &Word<N>, b: &Word<N>, c: &Word<N>) -> Word<N> {
     core::array::from_fn(|l| a[l].wrapping_add(b[l]).wrapping_add(c[l]))
 }
 
 #[inline(always)]
-fn add(a: &Word, b: &Word) -> Word {
+fn add<const N: usize>(a: &Word<N>, b: &Word<N>) -> Word<N> {
     core::array::from_fn(|l| a[l].wrapping_add(b[l]))
 }
 
 #[inline(always)]
-fn xor_rotr(a: &Word, b: &Word, r: u32) -> Word {
+fn xor_rotr<const N: usize>(a: &Word<N>, b: &Word<N>, r: u32) -> Word<N> {
     core::array::from_fn(|l| (a[l] ^ b[l]).rotate_right(r))
 }
 
 #[inline(always)]
-fn g(v: &mut [Word; 16], [a, b, c, d]: [usize; 4], x: &Word, y: &Word) {
+fn g<const N: usize>(v: &mut [Word<N>; 16], [a, b, c, d]: [usize; 4], x: &Word<N>, y: &Word<N>) {
     v[a] = add3(&v[a], &v[b], x);
     v[d] = xor_rotr(&v[d], &v[a], 16);
     v[c] = add(&v[c], &v[d]);
@@ -40,7 +41,7 @@ fn g(v: &mut [Word; 16], [a, b, c, d]: [usize; 4], x: &Word, y: &Word) {
 
 /// One round: `G` on the four columns, then the four diagonals, with message words `m[s[0]], m[s[1]], …`.
 #[inline(always)]
-pub(crate) fn round(v: &mut [Word; 16], m: &[Word; 16], s: &[usize; 16]) {
+pub(crate) fn round<const N: usize>(v: &mut [Word<N>; 16], m: &[Word<N>; 16], s: &[usize; 16]) {
     g(v, [0, 4, 8, 12], &m[s[0]], &m[s[1]]);
     g(v, [1, 5, 9, 13], &m[s[2]], &m[s[3]]);
     g(v, [2, 6, 10, 14], &m[s[4]], &m[s[5]]);

@@ -8,9 +8,10 @@
 use rayon::prelude::*;
 
 use crate::backend::TweakableHash;
-use crate::error::VerifyError;
+use crate::error::{DecodeError, VerifyError};
 use crate::instance::{Instance, check};
 use crate::public_key::PublicKey;
+use crate::secret_key::codeword_from_digest;
 use crate::signature::Signature;
 
 /// One item of a batch.
@@ -47,6 +48,75 @@ pub struct BatchItem<'a, I: Instance> {
 pub fn verify_batch<I: Instance>(items: &[BatchItem<'_, I>]) -> Vec<Result<(), VerifyError>> {
     const { check::<I>() };
     I::Hash::verify_batch(items)
+}
+
+/// A signature that passed the shape checks and whose message digest encodes: its epoch and codeword.
+pub(crate) struct Pending<'a, I: Instance> {
+    /// The item.
+    pub(crate) item: &'a BatchItem<'a, I>,
+    /// The epoch, below the lifetime.
+    pub(crate) epoch: u32,
+    /// The codeword's digits (the first `I::DIMENSION`).
+    pub(crate) codeword: [u8; 256],
+}
+
+/// What every verification checks before its chain walks: the epoch, the signature's shape and the
+/// message digest's encoding.
+pub(crate) fn precheck<'a, I: Instance>(item: &'a BatchItem<'a, I>) -> Result<Pending<'a, I>, VerifyError> {
+    if item.epoch >= I::LIFETIME {
+        return Err(VerifyError::EpochOutOfRange { epoch: item.epoch, log_lifetime: I::LOG_LIFETIME });
+    }
+    // Decoding guarantees these lengths; a hand-built signature gets the same typed answer.
+    let (depth, dimension) = (I::LOG_LIFETIME as usize, I::DIMENSION);
+    if item.signature.path.len() != depth {
+        return Err(DecodeError::PathLength { expected: depth, got: item.signature.path.len() }.into());
+    }
+    if item.signature.hashes.len() != dimension {
+        return Err(DecodeError::HashCount { expected: dimension, got: item.signature.hashes.len() }.into());
+    }
+    let epoch = item.epoch as u32;
+    let mut codeword = [0u8; 256];
+    let digest =
+        I::Hash::message_digest(&item.public_key.parameter, epoch, &item.signature.rho, item.message);
+    codeword_from_digest::<I>(&digest, &mut codeword)?;
+    Ok(Pending { item, epoch, codeword })
+}
+
+/// One chain walk of a batch: (pending signature, chain, start value, steps).
+pub(crate) type Walk = (usize, usize, u8, u8);
+
+/// Every chain walk of the pending signatures, longest first, so that a lane batch of walks (one per lane)
+/// wastes few steps on lanes that finished early.
+pub(crate) fn walks_longest_first<I: Instance>(pending: &[(usize, Pending<'_, I>)]) -> Vec<Walk> {
+    let top = (I::BASE - 1) as u8;
+    let mut walks: Vec<Walk> = pending
+        .iter()
+        .enumerate()
+        .flat_map(|(s, (_, p))| (0..I::DIMENSION).map(move |c| (s, c, p.codeword[c], top - p.codeword[c])))
+        .filter(|w| w.3 > 0)
+        .collect();
+    walks.sort_unstable_by_key(|w| core::cmp::Reverse(w.3));
+    walks
+}
+
+/// Splits a chunk of items into those that passed [`precheck`] (with their index) and the results, which
+/// start as `Ok` for the pending ones.
+#[allow(clippy::type_complexity)]
+pub(crate) fn prechecked<'a, I: Instance>(
+    chunk: &'a [BatchItem<'a, I>],
+) -> (Vec<(usize, Pending<'a, I>)>, Vec<Result<(), VerifyError>>) {
+    let mut results = Vec::with_capacity(chunk.len());
+    let mut pending = Vec::with_capacity(chunk.len());
+    for (k, item) in chunk.iter().enumerate() {
+        match precheck(item) {
+            Ok(p) => {
+                pending.push((k, p));
+                results.push(Ok(()));
+            }
+            Err(e) => results.push(Err(e)),
+        }
+    }
+    (pending, results)
 }
 
 /// The batch verification of a back-end without a lane-per-signature path: one signature per task.

@@ -8,15 +8,13 @@
 use p3_field::{PackedValue, PrimeCharacteristicRing};
 use rayon::prelude::*;
 
-use crate::backend::TweakableHash;
-use crate::batch_verify::BatchItem;
+use crate::batch_verify::{BatchItem, Pending, prechecked, walks_longest_first};
 use crate::chain::step;
-use crate::error::{DecodeError, VerifyError};
+use crate::error::VerifyError;
 use crate::field::{Digest, F, HASH_LEN, PackedF};
 use crate::instance::Instance;
 use crate::leaf::{hash_leaf, sponge_capacity};
 use crate::poseidon_backend::{Poseidon1, node};
-use crate::secret_key::codeword_from_digest;
 use crate::tweak::{chain_tweak, tree_tweak};
 
 /// Verifies `items`, chunks of one SIMD width of signatures spread over rayon's pool.
@@ -26,47 +24,9 @@ pub(crate) fn verify_batch<I: Instance<Hash = Poseidon1>>(
     items.par_chunks(PackedF::WIDTH).flat_map_iter(verify_chunk).collect()
 }
 
-/// A signature that passed the shape checks and the message hash: its codeword and epoch.
-struct Pending<'a, I: Instance<Hash = Poseidon1>> {
-    item: &'a BatchItem<'a, I>,
-    epoch: u32,
-    codeword: [u8; 256],
-}
-
-fn precheck<'a, I: Instance<Hash = Poseidon1>>(
-    item: &'a BatchItem<'a, I>,
-) -> Result<Pending<'a, I>, VerifyError> {
-    if item.epoch >= I::LIFETIME {
-        return Err(VerifyError::EpochOutOfRange { epoch: item.epoch, log_lifetime: I::LOG_LIFETIME });
-    }
-    let (depth, dimension) = (I::LOG_LIFETIME as usize, I::DIMENSION);
-    if item.signature.path.len() != depth {
-        return Err(DecodeError::PathLength { expected: depth, got: item.signature.path.len() }.into());
-    }
-    if item.signature.hashes.len() != dimension {
-        return Err(DecodeError::HashCount { expected: dimension, got: item.signature.hashes.len() }.into());
-    }
-    let epoch = item.epoch as u32;
-    let mut x = [0u8; 256];
-    let digest =
-        Poseidon1::message_digest(&item.public_key.parameter, epoch, &item.signature.rho, item.message);
-    codeword_from_digest::<I>(&digest, &mut x)?;
-    Ok(Pending { item, epoch, codeword: x })
-}
-
 /// At most one SIMD width of items.
 fn verify_chunk<I: Instance<Hash = Poseidon1>>(chunk: &[BatchItem<'_, I>]) -> Vec<Result<(), VerifyError>> {
-    let mut results: Vec<Result<(), VerifyError>> = Vec::with_capacity(chunk.len());
-    let mut pending: Vec<(usize, Pending<'_, I>)> = Vec::with_capacity(chunk.len());
-    for (k, item) in chunk.iter().enumerate() {
-        match precheck(item) {
-            Ok(p) => {
-                pending.push((k, p));
-                results.push(Ok(()));
-            }
-            Err(e) => results.push(Err(e)),
-        }
-    }
+    let (pending, mut results) = prechecked(chunk);
     if pending.is_empty() {
         return results;
     }
@@ -94,17 +54,8 @@ fn pack<const N: usize>(n: usize, value: impl Fn(usize) -> [F; N]) -> [PackedF; 
 
 /// Every chain end of every pending signature: walks sorted by length, one walk per lane.
 fn chain_ends<I: Instance<Hash = Poseidon1>>(pending: &[(usize, Pending<'_, I>)]) -> Vec<Vec<Digest>> {
-    let top = (I::BASE - 1) as u8;
     let mut ends: Vec<Vec<Digest>> = pending.iter().map(|(_, p)| p.item.signature.hashes.clone()).collect();
-    // (signature, chain, start position, steps), longest first.
-    let mut walks: Vec<(usize, usize, u8, u8)> = pending
-        .iter()
-        .enumerate()
-        .flat_map(|(s, (_, p))| (0..I::DIMENSION).map(move |c| (s, c, p.codeword[c], top - p.codeword[c])))
-        .filter(|w| w.3 > 0)
-        .collect();
-    walks.sort_unstable_by_key(|w| core::cmp::Reverse(w.3));
-    for batch in walks.chunks(PackedF::WIDTH) {
+    for batch in walks_longest_first(pending).chunks(PackedF::WIDTH) {
         let n = batch.len();
         let parameter = pack(n, |l| pending[batch[l].0].1.item.public_key.parameter);
         let mut value = pack(n, |l| ends[batch[l].0][batch[l].1]);

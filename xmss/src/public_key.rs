@@ -5,7 +5,6 @@ use core::marker::PhantomData;
 use crate::backend::{Element, TweakableHash};
 use crate::error::{DecodeError, VerifyError};
 use crate::instance::{Digest, Instance, Parameter, check};
-use crate::secret_key::codeword_from_digest;
 use crate::signature::Signature;
 use crate::tree::root_from_path;
 
@@ -65,24 +64,8 @@ impl<I: Instance> PublicKey<I> {
         signature: &Signature<I>,
     ) -> Result<(), VerifyError> {
         const { check::<I>() };
-        if epoch >= I::LIFETIME {
-            return Err(VerifyError::EpochOutOfRange { epoch, log_lifetime: I::LOG_LIFETIME });
-        }
-        let epoch = epoch as u32;
-        // Decoding guarantees these lengths; a hand-built signature gets the same typed answer.
-        if signature.path.len() != I::LOG_LIFETIME as usize {
-            return Err(DecodeError::PathLength {
-                expected: I::LOG_LIFETIME as usize,
-                got: signature.path.len(),
-            }
-            .into());
-        }
-        if signature.hashes.len() != I::DIMENSION {
-            return Err(DecodeError::HashCount { expected: I::DIMENSION, got: signature.hashes.len() }.into());
-        }
-        let mut x = [0u8; 256];
-        let digest = I::Hash::message_digest(&self.parameter, epoch, &signature.rho, message);
-        codeword_from_digest::<I>(&digest, &mut x)?;
+        let item = crate::batch_verify::BatchItem { public_key: self, epoch, message, signature };
+        let crate::batch_verify::Pending { epoch, codeword: x, .. } = crate::batch_verify::precheck(&item)?;
         let mut ends = signature.hashes.clone();
         let top = [(I::BASE - 1) as u8; 256];
         I::Hash::walk_all(&self.parameter, epoch, &mut ends, &x[..I::DIMENSION], &top[..I::DIMENSION]);

@@ -6,6 +6,9 @@
 mod vectors;
 
 use ndvt_xmss::hazmat::RawSign;
+use std::sync::LazyLock;
+
+use ndvt_xmss::leanvm::LeanVmTest;
 use ndvt_xmss::{BatchItem, Devnet4, Instance, PublicKey, SecretKey, Signature, TestInstance, verify_batch};
 use proptest::prelude::*;
 
@@ -80,32 +83,55 @@ fn devnet4_mixed_batch_matches_single_verification() {
 }
 
 /// Public keys, and per key its signatures by epoch.
-type Fixture = (Vec<PublicKey<TestInstance>>, Vec<Vec<Signature<TestInstance>>>);
+type Fixture<I> = (Vec<PublicKey<I>>, Vec<Vec<Signature<I>>>);
 
-/// Eight test-instance keys with epochs 0..64 signed on a message derived from (key, epoch).
-fn test_fixture() -> &'static Fixture {
-    static FIXTURE: std::sync::OnceLock<Fixture> = std::sync::OnceLock::new();
-    FIXTURE.get_or_init(|| {
-        (0..8u8)
-            .map(|k| {
-                let (mut sk, pk) = SecretKey::<TestInstance>::from_seed(&[k + 1; 32], 0, 256).unwrap();
-                let sigs = (0..64u64)
-                    .map(|e| {
-                        while !sk.prepared().contains(&e) {
-                            sk.advance().unwrap();
-                        }
-                        sk.sign_raw(e, &message(k, e)).unwrap()
-                    })
-                    .collect();
-                (pk, sigs)
-            })
-            .unzip()
-    })
+/// Eight keys of a lifetime-2^8 set with epochs 0..64 signed on a message derived from (key, epoch).
+fn fixture<I: Instance>() -> Fixture<I> {
+    (0..8u8)
+        .map(|k| {
+            let (mut sk, pk) = SecretKey::<I>::from_seed(&[k + 1; 32], 0, 256).unwrap();
+            let sigs = (0..64u64)
+                .map(|e| {
+                    while !sk.prepared().contains(&e) {
+                        sk.advance().unwrap();
+                    }
+                    sk.sign_raw(e, &message(k, e)).unwrap()
+                })
+                .collect();
+            (pk, sigs)
+        })
+        .unzip()
 }
 
 fn message(key: u8, epoch: u64) -> [u8; 32] {
     core::array::from_fn(|i| key ^ (epoch as u8).wrapping_mul(31) ^ i as u8)
 }
+
+/// A batch of picks (key, epoch, other key, fault) with faults: 0-2 none, 3 another key, 4 another epoch's
+/// signature, 5 an epoch past the lifetime; its batch results must equal single verification's.
+fn check_picks<I: Instance>(fixture: &Fixture<I>, picks: &[(u8, u64, u8, u8)]) -> Result<(), TestCaseError> {
+    let (pks, sigs) = fixture;
+    let messages: Vec<[u8; 32]> = picks.iter().map(|&(k, e, _, _)| message(k, e)).collect();
+    let items: Vec<BatchItem<'_, I>> = picks
+        .iter()
+        .zip(&messages)
+        .map(|(&(k, e, kk, fault), m)| {
+            let signature = &sigs[usize::from(k)][e as usize];
+            let (key, epoch, signature) = match fault {
+                3 => (kk, e, signature),
+                4 => (k, e, &sigs[usize::from(k)][((e + 1) % 64) as usize]),
+                5 => (k, e + 256, signature),
+                _ => (k, e, signature),
+            };
+            BatchItem { public_key: &pks[usize::from(key)], epoch, message: m, signature }
+        })
+        .collect();
+    prop_assert_eq!(verify_batch(&items), single(&items));
+    Ok(())
+}
+
+static TEST_FIXTURE: LazyLock<Fixture<TestInstance>> = LazyLock::new(fixture);
+static LEANVM_FIXTURE: LazyLock<Fixture<LeanVmTest>> = LazyLock::new(fixture);
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
@@ -113,23 +139,15 @@ proptest! {
     fn random_test_batches_match_single_verification(
         picks in proptest::collection::vec((0..8u8, 0..64u64, 0..8u8, 0..6u8), 0..40)
     ) {
-        let (pks, sigs) = test_fixture();
-        let messages: Vec<[u8; 32]> = picks.iter().map(|&(k, e, _, _)| message(k, e)).collect();
-        let items: Vec<BatchItem<'_, TestInstance>> = picks
-            .iter()
-            .zip(&messages)
-            .map(|(&(k, e, kk, fault), m)| {
-                let signature = &sigs[usize::from(k)][e as usize];
-                // Faults: 0-2 none, 3 another key, 4 another epoch's signature, 5 an epoch past the lifetime.
-                let (key, epoch, signature) = match fault {
-                    3 => (kk, e, signature),
-                    4 => (k, e, &sigs[usize::from(k)][((e + 1) % 64) as usize]),
-                    5 => (k, e + 256, signature),
-                    _ => (k, e, signature),
-                };
-                BatchItem { public_key: &pks[usize::from(key)], epoch, message: m, signature }
-            })
-            .collect();
-        prop_assert_eq!(verify_batch(&items), single(&items));
+        check_picks(&TEST_FIXTURE, &picks)?;
+    }
+
+    /// The leanVM back-end's lane-per-signature batches (16 or 8 signatures a chunk, walks packed across
+    /// them) against one verification at a time.
+    #[test]
+    fn random_leanvm_batches_match_single_verification(
+        picks in proptest::collection::vec((0..8u8, 0..64u64, 0..8u8, 0..6u8), 0..40)
+    ) {
+        check_picks(&LEANVM_FIXTURE, &picks)?;
     }
 }

@@ -225,3 +225,46 @@ fn the_debug_path_of_each_key() {
         assert_eq!(current.to_vec(), bytes(&k["merkle_root"]));
     }
 }
+
+/// Every vector signature and every negative that decodes, in one batch and then shuffled into another:
+/// the lane-per-signature batch answers exactly as one verification at a time, variant for variant.
+#[test]
+fn vectors_and_negatives_in_one_batch_answer_as_single_verification() {
+    let mut owned: Vec<(PublicKey<LeanVm>, u64, [u8; 32], Signature<LeanVm>)> = Vec::new();
+    for k in XMSS["keys"].as_array().unwrap() {
+        let pk = PublicKey::<LeanVm>::from_bytes(&bytes(&k["public_key"])).unwrap();
+        for s in k["signatures"].as_array().unwrap() {
+            let sig = Signature::from_bytes(&bytes(&s["signature"])).unwrap();
+            owned.push((pk, s["epoch"].as_u64().unwrap(), message(&s["message"]), sig));
+        }
+    }
+    let valid = owned.len();
+    for case in XMSS["negative"].as_array().unwrap() {
+        let (Ok(pk), Ok(sig), Ok(m)) = (
+            PublicKey::<LeanVm>::from_bytes(&bytes(&case["public_key"])),
+            Signature::<LeanVm>::from_bytes(&bytes(&case["signature"])),
+            <[u8; 32]>::try_from(bytes(&case["message"])),
+        ) else {
+            continue;
+        };
+        owned.push((pk, case["epoch"].as_u64().unwrap(), m, sig));
+    }
+    assert!(owned.len() > valid + 10, "most negatives decode and reach verification");
+    let items: Vec<ndvt_xmss::BatchItem<'_, LeanVm>> = owned
+        .iter()
+        .map(|(public_key, epoch, message, signature)| ndvt_xmss::BatchItem {
+            public_key,
+            epoch: *epoch,
+            message,
+            signature,
+        })
+        .collect();
+    let single: Vec<_> = items.iter().map(|i| i.public_key.verify(i.epoch, i.message, i.signature)).collect();
+    assert_eq!(single.iter().filter(|r| r.is_ok()).count(), valid);
+    assert_eq!(ndvt_xmss::verify_batch(&items), single);
+    let mut shuffled: Vec<usize> = (0..items.len()).collect();
+    shuffled.sort_by_key(|&i| (i * 7919) % items.len());
+    let items: Vec<_> = shuffled.iter().map(|&i| items[i]).collect();
+    let single: Vec<_> = shuffled.iter().map(|&i| single[i].clone()).collect();
+    assert_eq!(ndvt_xmss::verify_batch(&items), single);
+}

@@ -1,89 +1,84 @@
 //! The leanVM BLAKE2s back-end: [`Blake2sLeanVm<L>`] is the [`TweakableHash`] of the leanVM sets under
 //! the byte rules of revision `L`.
+//!
+//! Batched calls run on [`LANES`] lanes in word form (`calls`); verification's sequential leaf and path
+//! hashes run on one lane of the same compression. Batch verification carries one signature per lane
+//! (`batch`).
 
 use core::marker::PhantomData;
 use core::ops::Range;
 
 use rayon::prelude::*;
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
 use crate::backend::{Derived, TweakableHash};
-use crate::leanvm::hash::{Node, prf, prf_input, th};
-use crate::leanvm::lanes::{LANES, Lanes, block, compress, digest16, hash16, keyed};
+use crate::batch_verify::BatchItem;
+use crate::error::VerifyError;
+use crate::instance::Instance;
+use crate::leanvm::calls::{
+    Steps, message_digests, message_midstate, per_lane, prf_lanes, rho_words, splat_node, tweak_hash, tweaks,
+    word_at,
+};
+use crate::leanvm::hash::{Node, prf};
+use crate::leanvm::lanes::{LANES, NodeWords, State, keyed, lane, node, words};
 use crate::leanvm::layout::{LeanVmLayout, TweakKind};
 
 /// leanVM's tweakable hash and PRF under the byte rules of revision `L`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Blake2sLeanVm<L: LeanVmLayout>(PhantomData<L>);
 
-/// Attempts per [`TweakableHash::grind`] call: a few lane batches, so the caller's cap is checked often
-/// while the per-call set-up (the midstate) is shared.
-const GRIND_BATCH: u64 = 4 * LANES as u64;
+/// Attempts per [`TweakableHash::grind`] call: enough lane batches that the per-call set-up (the rho base
+/// and the midstate, three compressions) is a few percent, few enough that the caller's cap is checked
+/// often.
+const GRIND_BATCH: u64 = 16 * LANES as u64;
+
+/// Below this many chains a lockstep round walks them one lane at a time: a full batch would cost more.
+const SCALAR_GROUP: usize = 2;
 
 impl<L: LeanVmLayout> Blake2sLeanVm<L> {
-    /// One chain step per lane: lane `l` steps `x[l]` out of value `value[l]` of chain `chain[l]` at
-    /// `epoch[l]` (48 bytes, one compression).
-    fn steps(
-        parameter: &Node,
-        epoch: &[u32; LANES],
-        chain: &[usize; LANES],
-        value: &[u8; LANES],
-        x: &mut [Node; LANES],
+    /// One lockstep round of `walk_all` on `N` lanes: chain `group[l]` steps out of value `at[l]`.
+    fn walk_group<const N: usize>(
+        pp: &NodeWords<N>,
+        epoch: u32,
+        xs: &mut [[u32; 4]],
+        group: &[usize],
+        at: &[u8],
     ) {
-        let out = hash16(48, |l, _, b| {
-            b[..16].copy_from_slice(&L::tweak(
-                TweakKind::Chain,
-                L::chain_position(chain[l], value[l]),
-                epoch[l],
-            ));
-            b[16..32].copy_from_slice(parameter);
-            b[32..48].copy_from_slice(&x[l]);
-        });
-        *x = out;
+        let pick = |l: usize| l.min(group.len() - 1);
+        let mut x: NodeWords<N> = per_lane(|l| xs[group[pick(l)]]);
+        let mut steps = Steps::<L, N>::new(pp);
+        steps.step(|l| group[pick(l)], |l| at[pick(l)], |_| epoch, &mut x);
+        for (l, &c) in group.iter().enumerate() {
+            xs[c] = lane(&x, l);
+        }
+        crate::field::wipe(x.as_flattened_mut(), 0);
     }
 
-    /// PRF outputs per lane from the keyed chaining value `key` (one compression each).
-    fn prf_lanes(key: &Lanes, inputs: &[[u8; 20]; LANES]) -> [Node; LANES] {
-        let mut h = *key;
-        let m = block(|l, b| b[..20].copy_from_slice(&inputs[l]));
-        compress(&mut h, &m, 64 + 20, true);
-        let out = digest16(&h);
-        crate::field::wipe(h.as_flattened_mut(), 0);
-        out
-    }
-
-    /// The leaves of up to [`LANES`] consecutive epochs from `first` (lanes past `count` repeat the last).
-    fn leaf_lanes(
-        key: &Lanes,
-        parameter: &Node,
+    /// The leaves of up to `N` consecutive epochs from `first` (lanes past `count` repeat the last): in
+    /// lane `l`, every chain of epoch `first + l` from its PRF start to its end, then the leaf hash.
+    fn leaf_lanes<const N: usize>(
+        key: &State<N>,
+        pp: &NodeWords<N>,
         first: u64,
         count: usize,
         dimension: usize,
         base: usize,
-    ) -> [Node; LANES] {
-        let epoch: [u32; LANES] = core::array::from_fn(|l| (first + l.min(count - 1) as u64) as u32);
-        let mut ends = vec![[[0u8; 16]; LANES]; dimension];
-        for (c, end) in ends.iter_mut().enumerate() {
-            let inputs = core::array::from_fn(|l| prf_input(L::PRF_CHAIN, u64::from(epoch[l]), c as u64));
-            *end = Self::prf_lanes(key, &inputs);
+    ) -> [Node; N] {
+        let epoch = |l: usize| (first + l.min(count - 1) as u64) as u32;
+        let mut ends: Vec<NodeWords<N>> = Vec::with_capacity(dimension);
+        let mut steps = Steps::<L, N>::new(pp);
+        for c in 0..dimension {
+            let mut x = prf_lanes(key, L::PRF_CHAIN, |l| u64::from(epoch(l)), |_| c as u64);
             for s in 0..(base - 1) as u8 {
-                Self::steps(parameter, &epoch, &[c; LANES], &[s; LANES], end);
+                steps.step(|_| c, |_| s, epoch, &mut x);
             }
+            ends.push(x);
         }
-        let leaf = hash16(32 + 16 * dimension, |l, offset, b| {
-            for (k, byte) in b.iter_mut().enumerate() {
-                let at = offset + k;
-                *byte = match at {
-                    0..16 => L::tweak(TweakKind::Leaf, 0, epoch[l])[at],
-                    16..32 => parameter[at - 16],
-                    _ if at < 32 + 16 * dimension => ends[(at - 32) / 16][l][(at - 32) % 16],
-                    _ => 0,
-                };
-            }
-        });
+        let tweak = tweaks::<L, N>(TweakKind::Leaf, |_| 0, epoch);
+        let leaf = tweak_hash(&tweak, pp, 32 + 16 * dimension, |l, k| ends[k / 4][k % 4][l]);
         // Chain ends are public, but the buffer held the secret starts first.
-        crate::field::wipe(ends.as_flattened_mut(), [0; 16]);
-        leaf
+        crate::field::wipe(ends.as_flattened_mut().as_flattened_mut(), 0);
+        core::array::from_fn(|l| node(&lane(&leaf, l)))
     }
 }
 
@@ -107,35 +102,47 @@ impl<L: LeanVmLayout> TweakableHash for Blake2sLeanVm<L> {
     }
 
     fn chain_starts(seed: &[u8; 32], epoch: u32, count: usize) -> Vec<Node> {
-        let mut key = keyed(seed);
+        let mut key = keyed::<LANES>(seed);
         let mut out = Vec::with_capacity(count);
         for first in (0..count).step_by(LANES) {
             let n = (count - first).min(LANES);
-            let inputs = core::array::from_fn(|l| {
-                prf_input(L::PRF_CHAIN, u64::from(epoch), (first + l.min(n - 1)) as u64)
-            });
-            out.extend_from_slice(&Self::prf_lanes(&key, &inputs)[..n]);
+            let mut x =
+                prf_lanes(&key, L::PRF_CHAIN, |_| u64::from(epoch), |l| (first + l.min(n - 1)) as u64);
+            out.extend((0..n).map(|l| node(&lane(&x, l))));
+            crate::field::wipe(x.as_flattened_mut(), 0);
         }
-        key.zeroize();
+        crate::field::wipe(key.as_flattened_mut(), 0);
         out
     }
 
-    /// Chains advance in lockstep rounds, one lane per chain that still has steps to go.
+    /// Chains advance in lockstep rounds, one lane per chain that still has steps to go; a round of one or
+    /// two chains runs on one lane each, and one of at most eight on eight lanes.
     fn walk_all(parameter: &Node, epoch: u32, values: &mut [Node], from: &[u8], to: &[u8]) {
+        let mut xs: Vec<[u32; 4]> = values.iter().map(words).collect();
+        let (pp1, pp8, pp) = (splat_node::<1>(parameter), splat_node::<8>(parameter), splat_node(parameter));
         crate::backend::lockstep(&from[..values.len()], to, LANES, |group, at| {
-            let lane = |l: usize| l.min(group.len() - 1);
-            let chain: [usize; LANES] = core::array::from_fn(|l| group[lane(l)]);
-            let value = core::array::from_fn(|l| at[lane(l)]);
-            let mut x = core::array::from_fn(|l| values[chain[l]]);
-            Self::steps(parameter, &[epoch; LANES], &chain, &value, &mut x);
-            for (l, &i) in group.iter().enumerate() {
-                values[i] = x[l];
+            if group.len() <= SCALAR_GROUP {
+                for (k, &c) in group.iter().enumerate() {
+                    Self::walk_group::<1>(&pp1, epoch, &mut xs, &[c], &at[k..=k]);
+                }
+            } else if group.len() <= 8 && LANES > 8 {
+                Self::walk_group::<8>(&pp8, epoch, &mut xs, group, at);
+            } else {
+                Self::walk_group::<LANES>(&pp, epoch, &mut xs, group, at);
             }
         });
+        for (v, x) in values.iter_mut().zip(&xs) {
+            *v = node(x);
+        }
+        crate::field::wipe(xs.as_flattened_mut(), 0);
     }
 
     fn leaf(parameter: &Node, epoch: u32, ends: &[Node]) -> Node {
-        th(parameter, &L::tweak(TweakKind::Leaf, 0, epoch), &[ends.as_flattened()])
+        let tweak = splat_node::<1>(&L::tweak(TweakKind::Leaf, 0, epoch));
+        let leaf = tweak_hash(&tweak, &splat_node(parameter), 32 + 16 * ends.len(), |_, k| {
+            word_at(&ends[k / 4], k % 4)
+        });
+        node(&lane(&leaf, 0))
     }
 
     fn leaves(
@@ -145,36 +152,42 @@ impl<L: LeanVmLayout> TweakableHash for Blake2sLeanVm<L> {
         dimension: usize,
         base: usize,
     ) -> Vec<Node> {
-        let mut key = keyed(seed);
+        let mut key = keyed::<LANES>(seed);
+        let pp = splat_node(parameter);
         let mut out = vec![[0u8; 16]; (epochs.end - epochs.start) as usize];
         out.par_chunks_mut(LANES).enumerate().for_each(|(b, chunk)| {
             let first = epochs.start + (b * LANES) as u64;
-            let leaves = Self::leaf_lanes(&key, parameter, first, chunk.len(), dimension, base);
+            let leaves = Self::leaf_lanes::<LANES>(&key, &pp, first, chunk.len(), dimension, base);
             chunk.copy_from_slice(&leaves[..chunk.len()]);
         });
-        key.zeroize();
+        crate::field::wipe(key.as_flattened_mut(), 0);
         out
     }
 
     fn parent(parameter: &Node, level: u8, position: u32, left: &Node, right: &Node) -> Node {
-        th(parameter, &L::tweak(TweakKind::Node, u32::from(level), position), &[left, right])
+        let tweak = splat_node::<1>(&L::tweak(TweakKind::Node, u32::from(level), position));
+        let children = [left, right];
+        let digest = tweak_hash(&tweak, &splat_node(parameter), 64, |_, k| word_at(children[k / 4], k % 4));
+        node(&lane(&digest, 0))
     }
 
     /// One parent per lane (64 bytes, one compression), wide layers across threads.
     fn hash_layer(parameter: &Node, level: u8, parent_start: u64, children: &[Node]) -> Vec<Node> {
         let mut parents = vec![[0u8; 16]; children.len() / 2];
+        let pp = splat_node::<LANES>(parameter);
         let batch = |b: usize, out: &mut [Node]| {
             let n = out.len();
-            let first = b * LANES;
-            let digests = hash16(64, |l, _, block| {
-                let k = first + l.min(n - 1);
-                let position = (parent_start + k as u64) as u32;
-                block[..16].copy_from_slice(&L::tweak(TweakKind::Node, u32::from(level), position));
-                block[16..32].copy_from_slice(parameter);
-                block[32..48].copy_from_slice(&children[2 * k]);
-                block[48..].copy_from_slice(&children[2 * k + 1]);
-            });
-            out.copy_from_slice(&digests[..n]);
+            let parent = |l: usize| b * LANES + l.min(n - 1);
+            let tweak = tweaks::<L, LANES>(
+                TweakKind::Node,
+                |_| u32::from(level),
+                |l| (parent_start + parent(l) as u64) as u32,
+            );
+            let digests =
+                tweak_hash(&tweak, &pp, 64, |l, k| word_at(&children[2 * parent(l) + k / 4], k % 4));
+            for (l, o) in out.iter_mut().enumerate() {
+                *o = node(&lane(&digests, l));
+            }
         };
         // Below a few thousand parents the thread hand-off costs more than it saves.
         if parents.len() >= 4096 {
@@ -186,7 +199,8 @@ impl<L: LeanVmLayout> TweakableHash for Blake2sLeanVm<L> {
     }
 
     fn message_digest(parameter: &Node, epoch: u32, rho: &[u8; 24], message: &[u8; 32]) -> [u8; 16] {
-        th(parameter, &L::tweak(TweakKind::Message, 0, epoch), &[message, rho, &[0u8; 8]])
+        let midstate = message_midstate::<L, 1>(parameter, epoch, message);
+        node(&lane(&message_digests(&midstate, |_| rho_words(rho)), 0))
     }
 
     fn grind(
@@ -199,33 +213,29 @@ impl<L: LeanVmLayout> TweakableHash for Blake2sLeanVm<L> {
     ) -> (u64, Option<[u8; 24]>) {
         // The encoding hashes tweak ‖ pp ‖ message (one block, the same for every attempt) ‖ rho ‖ 0^8:
         // from the midstate after the first block, an attempt costs one compression.
-        let mut midstate = crate::leanvm::lanes::initial(0);
-        let tweak = L::tweak(TweakKind::Message, 0, epoch);
-        let first_block = block(|_, b| {
-            b[..16].copy_from_slice(&tweak);
-            b[16..32].copy_from_slice(parameter);
-            b[32..].copy_from_slice(message);
-        });
-        compress(&mut midstate, &first_block, 64, false);
+        let midstate = message_midstate::<L, LANES>(parameter, epoch, message);
         let base = L::rho_base(seed, epoch, message);
         for batch in (0..GRIND_BATCH).step_by(LANES) {
-            let rhos: [[u8; 24]; LANES] = core::array::from_fn(|l| L::rho(&base, first + batch + l as u64));
-            let mut h = midstate;
-            compress(&mut h, &block(|l, b| b[..24].copy_from_slice(&rhos[l])), 96, true);
-            for (l, digest) in digest16(&h).iter().enumerate() {
-                if accept(digest) {
-                    return (batch + l as u64 + 1, Some(rhos[l]));
+            let rho = |l: usize| rho_words(&L::rho(&base, first + batch + l as u64));
+            let digests = message_digests(&midstate, rho);
+            for l in 0..LANES {
+                if accept(&node(&lane(&digests, l))) {
+                    return (batch + l as u64 + 1, Some(L::rho(&base, first + batch + l as u64)));
                 }
             }
         }
         (GRIND_BATCH, None)
+    }
+
+    fn verify_batch<I: Instance<Hash = Self>>(items: &[BatchItem<'_, I>]) -> Vec<Result<(), VerifyError>> {
+        crate::leanvm::batch::verify_batch(items)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::leanvm::Rev5df6c37;
+    use crate::leanvm::{Rev5df6c37, th};
     use crate::tree::hash_layer_scalar;
 
     type B = Blake2sLeanVm<Rev5df6c37>;

@@ -23,6 +23,16 @@ impl LeftoverBitDigits {
     }
 }
 
+/// The bits of the lowest bit of every digit of a word.
+const DIGIT_LOW_BITS: u64 = 0o111_111_111_111_111_111_111;
+
+/// The sum of a word's 21 digits, by weighing the popcounts of their low, middle and high bits: signing
+/// tests about 2^15 digests, so the sum is taken before the digits.
+fn digit_sum(word: u64) -> usize {
+    let ones = |shift: u32| (word & (DIGIT_LOW_BITS << shift)).count_ones() as usize;
+    ones(0) + 2 * ones(1) + 4 * ones(2)
+}
+
 fn words(digest: &[u8; 16]) -> [u64; 2] {
     let word = |at: usize| u64::from_le_bytes(core::array::from_fn(|i| digest[at + i]));
     [word(0), word(8)]
@@ -43,6 +53,10 @@ impl Encoding for LeftoverBitDigits {
                 return Err(EncodingError::LeftoverBit { bit: 64 * w as u32 + 63 });
             }
         }
+        let [w0, w1] = words(digest);
+        if dimension == 2 * DIGITS_PER_WORD && digit_sum(w0) + digit_sum(w1) != target {
+            return Err(EncodingError::TargetSum { expected: target, got: digit_sum(w0) + digit_sum(w1) });
+        }
         out[..dimension].copy_from_slice(&Self::digits(digest)[..dimension]);
         target_sum(&out[..dimension], target)
     }
@@ -62,6 +76,16 @@ mod tests {
             let rebuild = |ds: &[u8]| ds.iter().rev().fold(0u64, |acc, &d| (acc << 3) | u64::from(d));
             prop_assert_eq!(rebuild(&digits[..21]) | (w0 & (1 << 63)), w0);
             prop_assert_eq!(rebuild(&digits[21..]) | (w1 & (1 << 63)), w1);
+        }
+    }
+
+    proptest! {
+        /// The popcount sum is the sum of the digits.
+        #[test]
+        fn digit_sum_is_the_sum_of_the_digits(digest in proptest::array::uniform16(any::<u8>())) {
+            let [w0, w1] = words(&digest);
+            let digits = LeftoverBitDigits::digits(&digest);
+            prop_assert_eq!(digit_sum(w0 & !(1 << 63)) + digit_sum(w1 & !(1 << 63)), digits.iter().map(|&d| usize::from(d)).sum::<usize>());
         }
     }
 

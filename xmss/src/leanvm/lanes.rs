@@ -1,18 +1,26 @@
-//! BLAKE2s-256 (RFC 7693) on eight independent lanes, in safe Rust whose lane loops the compiler turns
-//! into vector instructions (eight 32-bit lanes are one AVX2 register; AVX-512 holds two such states).
+//! BLAKE2s-256 (RFC 7693) on `N` independent lanes, in safe Rust whose lane loops the compiler turns into
+//! vector instructions: [`LANES`] is sixteen where AVX-512 is compiled in (one 32-bit word of every lane
+//! is one register) and eight otherwise (AVX2); one lane is the scalar function, which verification uses
+//! for its sequential leaf and path hashes.
 //!
 //! Generalized XMSS makes many short independent calls (a chain step is one 48-byte block), which the
-//! `blake2` crate can only run one after another; here eight run side by side, word `i` of lane `l` at
-//! `state[i][l]`, as `byte_xmss/blake3_x8.rs` does for BLAKE3. Every call shape of the leanVM back-end is
-//! built from [`compress`]: one block for chain steps, nodes and PRF calls (from a chaining value that has
-//! already absorbed the key), eleven for a leaf, one per signing attempt from a midstate that has absorbed
-//! the message encoding's first block. The `blake2` crate is the reference: the tests compare every shape.
+//! `blake2` crate can only run one after another; here they run side by side, word `i` of lane `l` at
+//! `state[i][l]`, as `byte_xmss/blake3_x8.rs` does for BLAKE3. Every call of the leanVM back-end is one or
+//! more [`compress`] calls on blocks already in word form: a chain step's output words are the next step's
+//! input words, so a walk never goes through bytes. The `blake2` crate is the reference: the tests compare
+//! every shape with it.
 
-use crate::arx_lanes::round;
-pub(crate) use crate::arx_lanes::{LANES, Word};
+use crate::arx_lanes::{Word, round};
+
+/// The lanes of the batched calls: one AVX-512 register of 32-bit words, or one AVX2 register.
+pub(crate) const LANES: usize = if cfg!(target_feature = "avx512f") { 16 } else { 8 };
 
 /// A chaining value of every lane.
-pub(crate) type Lanes = [Word; 8];
+pub(crate) type State<const N: usize> = [Word<N>; 8];
+/// A 64-byte block of every lane, as sixteen little-endian words.
+pub(crate) type Block<const N: usize> = [Word<N>; 16];
+/// A 16-byte node (digest, chain value, parameter) of every lane, as four little-endian words.
+pub(crate) type NodeWords<const N: usize> = [Word<N>; 4];
 
 const IV: [u32; 8] =
     [0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19];
@@ -30,23 +38,30 @@ const SIGMA: [[usize; 16]; 10] = [
     [10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0],
 ];
 
-/// The chaining value before the first block, in every lane: unkeyed (`key_len` 0) or keyed.
-pub(crate) fn initial(key_len: u32) -> Lanes {
-    let mut h = IV.map(|w| [w; LANES]);
-    h[0] = [IV[0] ^ 0x0101_0020 ^ (key_len << 8); LANES];
+/// `x` in every lane.
+#[inline(always)]
+pub(crate) fn splat<const N: usize>(x: u32) -> Word<N> {
+    [x; N]
+}
+
+/// The chaining value before the first block, in every lane: unkeyed (`key_len` 0) or keyed, with a
+/// 32-byte digest.
+#[inline]
+pub(crate) fn initial<const N: usize>(key_len: u32) -> State<N> {
+    let mut h = IV.map(splat);
+    h[0] = splat(IV[0] ^ 0x0101_0020 ^ (key_len << 8));
     h
 }
 
-/// Compresses one 64-byte block per lane. `counter` is the number of bytes hashed so far including this
-/// block (equal in every lane); `last` marks the final block.
+/// Compresses one block per lane. `counter` is the number of bytes hashed so far including this block
+/// (equal in every lane); `last` marks the final block.
 #[inline]
-pub(crate) fn compress(h: &mut Lanes, m: &[Word; 16], counter: u64, last: bool) {
-    let splat = |x: u32| [x; LANES];
-    let mut v: [Word; 16] = core::array::from_fn(|i| if i < 8 { h[i] } else { splat(IV[i - 8]) });
-    v[12] = core::array::from_fn(|l| v[12][l] ^ counter as u32);
-    v[13] = core::array::from_fn(|l| v[13][l] ^ (counter >> 32) as u32);
+pub(crate) fn compress<const N: usize>(h: &mut State<N>, m: &Block<N>, counter: u64, last: bool) {
+    let mut v: [Word<N>; 16] = core::array::from_fn(|i| if i < 8 { h[i] } else { splat(IV[i - 8]) });
+    v[12] = splat(IV[4] ^ counter as u32);
+    v[13] = splat(IV[5] ^ (counter >> 32) as u32);
     if last {
-        v[14] = core::array::from_fn(|l| !v[14][l]);
+        v[14] = splat(!IV[6]);
     }
     for s in &SIGMA {
         round(&mut v, m, s);
@@ -59,52 +74,64 @@ pub(crate) fn compress(h: &mut Lanes, m: &[Word; 16], counter: u64, last: bool) 
     crate::field::wipe(v.as_flattened_mut(), 0);
 }
 
-/// Block words of every lane from `fill(lane, block)`, which writes the lane's 64 bytes (zero-initialised).
-#[inline]
-pub(crate) fn block(mut fill: impl FnMut(usize, &mut [u8; 64])) -> [Word; 16] {
-    let mut bytes = [[0u8; 64]; LANES];
-    for (l, b) in bytes.iter_mut().enumerate() {
-        fill(l, b);
-    }
-    let m = core::array::from_fn(|i| {
-        core::array::from_fn(|l| u32::from_le_bytes(core::array::from_fn(|k| bytes[l][4 * i + k])))
-    });
-    crate::field::wipe(bytes.as_flattened_mut(), 0); // PRF and chain-start blocks are secret
-    m
+/// The little-endian words of a 16-byte node.
+#[inline(always)]
+pub(crate) fn words(node: &[u8; 16]) -> [u32; 4] {
+    core::array::from_fn(|i| {
+        u32::from_le_bytes([node[4 * i], node[4 * i + 1], node[4 * i + 2], node[4 * i + 3]])
+    })
 }
 
-/// The first 16 bytes of every lane's digest (leanVM truncates BLAKE2s-256 to 16).
-#[inline]
-pub(crate) fn digest16(h: &Lanes) -> [[u8; 16]; LANES] {
-    core::array::from_fn(|l| {
-        let mut out = [0u8; 16];
-        for (i, chunk) in out.chunks_exact_mut(4).enumerate() {
-            chunk.copy_from_slice(&h[i][l].to_le_bytes());
-        }
-        out
-    })
+/// The 16-byte node of four little-endian words.
+#[inline(always)]
+pub(crate) fn node(words: &[u32; 4]) -> [u8; 16] {
+    let mut out = [0u8; 16];
+    for (chunk, w) in out.chunks_exact_mut(4).zip(words) {
+        chunk.copy_from_slice(&w.to_le_bytes());
+    }
+    out
+}
+
+/// Lane `l`'s four words of a node in word form.
+#[inline(always)]
+pub(crate) fn lane<const N: usize>(x: &NodeWords<N>, l: usize) -> [u32; 4] {
+    core::array::from_fn(|i| x[i][l])
+}
+
+/// The first 16 bytes of every lane's digest (leanVM truncates BLAKE2s-256 to 16) in word form.
+#[inline(always)]
+pub(crate) fn digest<const N: usize>(h: &State<N>) -> NodeWords<N> {
+    [h[0], h[1], h[2], h[3]]
 }
 
 /// The chaining value of keyed BLAKE2s-256 under `key` after its key block, in every lane: a PRF call
 /// on a short input then costs one compression.
-pub(crate) fn keyed(key: &[u8; 32]) -> Lanes {
+pub(crate) fn keyed<const N: usize>(key: &[u8; 32]) -> State<N> {
     let mut h = initial(32);
-    let m = block(|_, b| b[..32].copy_from_slice(key));
+    let mut m: Block<N> = [splat(0); 16];
+    for (i, w) in m.iter_mut().take(8).enumerate() {
+        *w = splat(u32::from_le_bytes([key[4 * i], key[4 * i + 1], key[4 * i + 2], key[4 * i + 3]]));
+    }
     compress(&mut h, &m, 64, false);
+    crate::field::wipe(m.as_flattened_mut(), 0);
     h
 }
 
-/// Unkeyed BLAKE2s-256, truncated to 16 bytes, of messages of one length `len`: `fill(lane, offset, block)`
-/// writes bytes `offset..offset + 64` of the lane's message into the (zeroed) block.
-pub(crate) fn hash16(len: usize, mut fill: impl FnMut(usize, usize, &mut [u8; 64])) -> [[u8; 16]; LANES] {
+/// Unkeyed BLAKE2s-256 of `len` bytes whose little-endian word `j` is `word(lane, j)` (words past `len`
+/// must be zero), cut to 16 bytes, in every lane.
+#[inline]
+pub(crate) fn hash_words<const N: usize>(
+    len: usize,
+    mut word: impl FnMut(usize, usize) -> u32,
+) -> NodeWords<N> {
     let mut h = initial(0);
     let blocks = len.div_ceil(64).max(1);
     for k in 0..blocks {
-        let m = block(|l, b| fill(l, 64 * k, b));
+        let m: Block<N> = core::array::from_fn(|i| core::array::from_fn(|l| word(l, 16 * k + i)));
         let counter = if k + 1 == blocks { len as u64 } else { 64 * (k as u64 + 1) };
         compress(&mut h, &m, counter, k + 1 == blocks);
     }
-    digest16(&h)
+    digest(&h)
 }
 
 #[cfg(test)]
@@ -119,34 +146,44 @@ mod tests {
         core::array::from_fn(|i| full[i])
     }
 
+    fn word_of(message: &[u8], j: usize) -> u32 {
+        u32::from_le_bytes(core::array::from_fn(|k| message.get(4 * j + k).copied().unwrap_or(0)))
+    }
+
     proptest! {
-        /// Every length the back-end uses, and the block boundaries around them, against the crate.
+        /// Every length the back-end uses, and the block boundaries around them, against the crate, on the
+        /// batch width and on one lane.
         #[test]
         fn unkeyed_lanes_equal_the_crate(seed in any::<u64>(), len in prop::sample::select(vec![0usize, 1, 20, 48, 63, 64, 65, 96, 128, 704])) {
             let messages: Vec<Vec<u8>> = (0..LANES)
                 .map(|l| (0..len).map(|i| (seed.wrapping_mul(31 + l as u64) >> (i % 56)) as u8 ^ i as u8).collect())
                 .collect();
-            let got = hash16(len, |l, offset, b| {
-                let end = (offset + 64).min(len);
-                b[..end - offset].copy_from_slice(&messages[l][offset..end]);
-            });
+            let got = hash_words::<LANES>(len, |l, j| word_of(&messages[l], j));
             for l in 0..LANES {
-                prop_assert_eq!(got[l], reference(&messages[l]));
+                prop_assert_eq!(node(&lane(&got, l)), reference(&messages[l]));
+                let one = hash_words::<1>(len, |_, j| word_of(&messages[l], j));
+                prop_assert_eq!(node(&lane(&one, 0)), reference(&messages[l]));
             }
         }
 
         /// A one-block PRF call from the keyed chaining value equals keyed BLAKE2s.
         #[test]
         fn keyed_lanes_equal_the_crate(key in proptest::array::uniform32(any::<u8>()), a in any::<u64>()) {
-            let mut h = keyed(&key);
+            let mut h = keyed::<LANES>(&key);
             let inputs: [[u8; 20]; LANES] = core::array::from_fn(|l| prf_input(1000 + l as u32, a, l as u64));
-            let m = block(|l, b| b[..20].copy_from_slice(&inputs[l]));
+            let m: Block<LANES> = core::array::from_fn(|i| core::array::from_fn(|l| word_of(&inputs[l], i)));
             compress(&mut h, &m, 64 + 20, true);
-            let got = digest16(&h);
+            let got = digest(&h);
             for l in 0..LANES {
                 let full = keyed_reference(&key, &[&inputs[l]]);
-                prop_assert_eq!(&got[l][..], &full[..16]);
+                prop_assert_eq!(&node(&lane(&got, l))[..], &full[..16]);
             }
+        }
+
+        /// Words and bytes of a node convert both ways.
+        #[test]
+        fn node_words_round_trip(n in proptest::array::uniform16(any::<u8>())) {
+            prop_assert_eq!(node(&words(&n)), n);
         }
     }
 }

@@ -32,6 +32,13 @@ pub trait LeanVmLayout: Copy + Default + Debug + Eq + Send + Sync + 'static {
     /// The 16-byte tweak of one call.
     fn tweak(kind: TweakKind, sub_position: u32, index: u32) -> [u8; 16];
 
+    /// The tweak as the four little-endian words the lanes hash (a revision may compute them directly:
+    /// chain walks build one per step and lane).
+    #[inline(always)]
+    fn tweak_words(kind: TweakKind, sub_position: u32, index: u32) -> [u32; 4] {
+        crate::leanvm::lanes::words(&Self::tweak(kind, sub_position, index))
+    }
+
     /// The sub-position of the chain step out of value `value` of chain `chain` (at most 255 chains of
     /// length at most 8 fit the layout of 5df6c37).
     fn chain_position(chain: usize, value: u8) -> u32;
@@ -56,6 +63,17 @@ pub trait LeanVmLayout: Copy + Default + Debug + Eq + Send + Sync + 'static {
     }
 }
 
+/// The type byte of 5df6c37's tweaks.
+#[inline(always)]
+fn kind_byte(kind: TweakKind) -> u8 {
+    match kind {
+        TweakKind::Chain => 0,
+        TweakKind::Leaf => 1,
+        TweakKind::Node => 2,
+        TweakKind::Message => 3,
+    }
+}
+
 /// Domain of ndvt's derived signing randomness.
 const RHO_DOMAIN: &[u8] = b"ndvt/leanvm/rho/v1";
 
@@ -71,20 +89,39 @@ impl LeanVmLayout for Rev5df6c37 {
     const PRF_FILLER: u32 = 1002;
 
     fn tweak(kind: TweakKind, sub_position: u32, index: u32) -> [u8; 16] {
-        let kind = match kind {
-            TweakKind::Chain => 0,
-            TweakKind::Leaf => 1,
-            TweakKind::Node => 2,
-            TweakKind::Message => 3,
-        };
         let mut out = [0u8; 16];
-        out[0] = kind;
+        out[0] = kind_byte(kind);
         out[1..5].copy_from_slice(&sub_position.to_le_bytes());
         out[5..9].copy_from_slice(&index.to_le_bytes());
         out
     }
 
+    /// Bytes 0..9 of the tweak are one type byte and two little-endian words, so the words are shifts.
+    #[inline(always)]
+    fn tweak_words(kind: TweakKind, sub_position: u32, index: u32) -> [u32; 4] {
+        let kind = u32::from(kind_byte(kind));
+        [kind | (sub_position << 8), (sub_position >> 24) | (index << 8), index >> 24, 0]
+    }
+
     fn chain_position(chain: usize, value: u8) -> u32 {
         8 * chain as u32 + u32::from(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The direct tweak words are the words of the tweak bytes.
+        #[test]
+        fn tweak_words_are_the_tweak_bytes(kind in 0..4u8, sub in any::<u32>(), index in any::<u32>()) {
+            let kind = [TweakKind::Chain, TweakKind::Leaf, TweakKind::Node, TweakKind::Message][usize::from(kind)];
+            prop_assert_eq!(
+                Rev5df6c37::tweak_words(kind, sub, index),
+                crate::leanvm::lanes::words(&Rev5df6c37::tweak(kind, sub, index))
+            );
+        }
     }
 }

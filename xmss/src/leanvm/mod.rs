@@ -22,6 +22,8 @@
 //! ```
 
 mod backend;
+mod batch;
+mod calls;
 mod encoding;
 mod hash;
 mod lanes;
