@@ -116,17 +116,15 @@ impl<L: LeanVmLayout> TweakableHash for Blake2sLeanVm<L> {
     }
 
     /// Chains advance in lockstep rounds, one lane per chain that still has steps to go; a round of one or
-    /// two chains runs on one lane each, and one of at most eight on eight lanes.
+    /// two chains runs on one lane each.
     fn walk_all(parameter: &Node, epoch: u32, values: &mut [Node], from: &[u8], to: &[u8]) {
         let mut xs: Vec<[u32; 4]> = values.iter().map(words).collect();
-        let (pp1, pp8, pp) = (splat_node::<1>(parameter), splat_node::<8>(parameter), splat_node(parameter));
+        let (pp1, pp) = (splat_node::<1>(parameter), splat_node(parameter));
         crate::backend::lockstep(&from[..values.len()], to, LANES, |group, at| {
             if group.len() <= SCALAR_GROUP {
                 for (k, &c) in group.iter().enumerate() {
                     Self::walk_group::<1>(&pp1, epoch, &mut xs, &[c], &at[k..=k]);
                 }
-            } else if group.len() <= 8 && LANES > 8 {
-                Self::walk_group::<8>(&pp8, epoch, &mut xs, group, at);
             } else {
                 Self::walk_group::<LANES>(&pp, epoch, &mut xs, group, at);
             }

@@ -63,8 +63,18 @@ pub(crate) fn compress<const N: usize>(h: &mut State<N>, m: &Block<N>, counter: 
     if last {
         v[14] = splat(!IV[6]);
     }
-    for s in &SIGMA {
-        round(&mut v, m, s);
+    // One lane runs unrolled, every message index a constant (2.5× faster than the loop). Wider lanes keep
+    // the loop: unrolled, the compiler stops vectorizing the lane loops and runs them several times slower
+    // (measured on AVX-512: 76 ns per lane-compression looped, 760 ns unrolled, at 16 lanes).
+    macro_rules! rounds {
+        ($($r:literal)*) => { $(round(&mut v, m, &SIGMA[$r]);)* };
+    }
+    if N == 1 {
+        rounds!(0 1 2 3 4 5 6 7 8 9);
+    } else {
+        for s in &SIGMA {
+            round(&mut v, m, s);
+        }
     }
     for i in 0..8 {
         h[i] = core::array::from_fn(|l| h[i][l] ^ v[i][l] ^ v[i + 8][l]);
