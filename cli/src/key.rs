@@ -24,7 +24,7 @@ pub enum KeyCommand {
     /// signed before, so --first-epoch (above every epoch the key may ever have signed) is required.
     Generate {
         /// Parameter set.
-        #[arg(long, value_enum)]
+        #[arg(long, value_parser = crate::instances::InstanceParser)]
         instance: InstanceArg,
         /// The new key directory.
         #[arg(long)]
@@ -51,7 +51,7 @@ pub enum KeyCommand {
     /// Import a secret key (SSZ bytes, leanSig layout) into a new key directory.
     Import {
         /// Parameter set.
-        #[arg(long, value_enum)]
+        #[arg(long, value_parser = crate::instances::InstanceParser)]
         instance: InstanceArg,
         /// File holding the secret key's SSZ bytes.
         #[arg(long)]

@@ -56,6 +56,7 @@ mod poseidon;
 mod poseidon_backend;
 mod poseidon_batch;
 mod prf;
+pub mod registry;
 mod public_key;
 mod secret_key;
 mod secret_key_codec;
