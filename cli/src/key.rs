@@ -151,8 +151,7 @@ struct Generate<'a> {
 
 fn generate<I: Instance>(g: &Generate<'_>) -> anyhow::Result<()> {
     let seed = g.seed.read()?;
-    let epochs =
-        g.epochs.unwrap_or(if I::LOG_LIFETIME <= 16 { I::LIFETIME } else { 2 * I::LEAVES_PER_BOTTOM_TREE });
+    let epochs = g.epochs.unwrap_or_else(ndvt_xmss::by_name::default_activation_epochs::<I>);
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} bottom trees, {elapsed}")
