@@ -65,12 +65,18 @@ impl From<SignerInfo> for NdvtKeyInfo {
 /// # Safety
 /// `out` is NULL or writable.
 unsafe fn hand_out(out: *mut *mut NdvtSigner, signer: Box<dyn Signer>) -> Result<(), Failure> {
+    // Callers check `out` first (`out_present`), so a key is never created for nobody; this stays as a guard.
     let handle = Box::into_raw(Box::new(NdvtSigner { inner: Mutex::new(signer) }));
     // SAFETY: forwarded contract.
     unsafe { args::write(out, handle, "out") }.inspect_err(|_| {
         // SAFETY: `handle` came from `Box::into_raw` just above and was handed to nobody.
         drop(unsafe { Box::from_raw(handle) });
     })
+}
+
+/// Refuses a NULL out pointer before anything is created, opened or locked.
+fn out_present(out: *mut *mut NdvtSigner) -> Result<(), Failure> {
+    if out.is_null() { Err(Failure::null("out")) } else { Ok(()) }
 }
 
 /// Runs `f` on the signer behind `handle`.
@@ -116,6 +122,7 @@ pub unsafe extern "C" fn ndvt_keygen(
         let id = unsafe { args::instance(instance) }?;
         // SAFETY: forwarded from this function's contract.
         let dir = unsafe { args::path(dir, "dir") }?;
+        out_present(out)?;
         let epochs = (activation_epochs != 0).then_some(activation_epochs);
         let signer = by_name::generate(id, &dir, Origin::Os, activation_start, epochs)?;
         // SAFETY: forwarded from this function's contract.
@@ -152,6 +159,7 @@ pub unsafe extern "C" fn ndvt_keygen_from_seed(
             seed.try_into()
                 .map_err(|_| Failure::invalid(format!("seed: expected 32 bytes, got {seed_len}")))?,
         );
+        out_present(out)?;
         let epochs = (activation_epochs != 0).then_some(activation_epochs);
         let origin = Origin::Seed { seed: &seed, first_epoch };
         let signer = by_name::generate(id, &dir, origin, activation_start, epochs)?;
@@ -171,6 +179,7 @@ pub unsafe extern "C" fn ndvt_signer_open(dir: *const c_char, out: *mut *mut Ndv
     boundary(|| {
         // SAFETY: forwarded from this function's contract.
         let dir = unsafe { args::path(dir, "dir") }?;
+        out_present(out)?;
         let signer = by_name::open(&dir)?;
         // SAFETY: forwarded from this function's contract.
         unsafe { hand_out(out, signer) }

@@ -222,8 +222,11 @@ static void test_signer(void) {
     EXPECT(ndvt_keygen_from_seed("test", dir, NULL, 32, 0, 0, 64, &signer), NDVT_ERR_NULL_POINTER);
     EXPECT(ndvt_keygen_from_seed("test", dir, seed, 32, 0, 250, 40, &signer), NDVT_ERR_KEY);
     EXPECT(ndvt_keygen_from_seed("test", dir, seed, 32, 0, 0, 64, NULL), NDVT_ERR_NULL_POINTER);
-    /* The failed call above created the key, then could not hand it out; the directory now holds it. */
+    /* Nothing was created by the failed calls: the directory is still free, and then it holds a key. */
+    EXPECT(ndvt_keygen_from_seed("test", dir, seed, 32, 0, 0, 64, &signer), NDVT_OK);
+    ndvt_signer_close(signer);
     EXPECT(ndvt_keygen_from_seed("test", dir, seed, 32, 0, 0, 64, &signer), NDVT_ERR_KEY_DIRECTORY);
+    EXPECT(ndvt_signer_open(dir, NULL), NDVT_ERR_NULL_POINTER);
     EXPECT(ndvt_signer_open(dir, &signer), NDVT_OK);
     CHECK(signer != NULL, "handle");
 
