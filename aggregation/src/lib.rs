@@ -28,6 +28,7 @@
 
 mod aggregate;
 mod bitlist;
+pub mod by_name;
 mod collector;
 mod ed25519_scheme;
 mod error;

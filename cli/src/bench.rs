@@ -27,7 +27,7 @@ pub struct BenchArgs {
     #[arg(long, default_value_t = 1)]
     threads: usize,
     /// Only this parameter set (shorthand for `--scheme NAME`).
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = crate::instances::InstanceParser)]
     instance: Option<InstanceArg>,
     /// Only these parameter sets, by name (repeatable; default: all). `--scheme list` prints the names.
     #[arg(long)]

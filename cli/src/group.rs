@@ -36,7 +36,7 @@ pub enum GroupCommand {
         #[arg(long)]
         allow_backup: bool,
         /// Pin the parameter set (default: fixed later by the members' signatures).
-        #[arg(long, value_enum)]
+        #[arg(long, value_parser = crate::instances::InstanceParser)]
         instance: Option<InstanceArg>,
         /// Write the group key (hex) to this file instead of stdout.
         #[arg(long)]

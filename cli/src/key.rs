@@ -24,7 +24,7 @@ pub enum KeyCommand {
     /// signed before, so --first-epoch (above every epoch the key may ever have signed) is required.
     Generate {
         /// Parameter set.
-        #[arg(long, value_enum)]
+        #[arg(long, value_parser = crate::instances::InstanceParser)]
         instance: InstanceArg,
         /// The new key directory.
         #[arg(long)]
@@ -51,7 +51,7 @@ pub enum KeyCommand {
     /// Import a secret key (SSZ bytes, leanSig layout) into a new key directory.
     Import {
         /// Parameter set.
-        #[arg(long, value_enum)]
+        #[arg(long, value_parser = crate::instances::InstanceParser)]
         instance: InstanceArg,
         /// File holding the secret key's SSZ bytes.
         #[arg(long)]
@@ -151,8 +151,7 @@ struct Generate<'a> {
 
 fn generate<I: Instance>(g: &Generate<'_>) -> anyhow::Result<()> {
     let seed = g.seed.read()?;
-    let epochs =
-        g.epochs.unwrap_or(if I::LOG_LIFETIME <= 16 { I::LIFETIME } else { 2 * I::LEAVES_PER_BOTTOM_TREE });
+    let epochs = g.epochs.unwrap_or_else(ndvt_xmss::by_name::default_activation_epochs::<I>);
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} bottom trees, {elapsed}")

@@ -4,15 +4,17 @@
 //! 2 usage error, 3 refusal to sign (an epoch at or below the key's watermark), 4 the threshold linter refused
 //! a group.
 
-// First: its `with_instance!` macro is used by the modules below.
+// `with_instance!` (the library's dispatch from a set's name to its type) for every module below.
 #[macro_use]
-mod instances;
+extern crate ndvt_xmss;
+
 mod bench;
 mod bench_aggregate;
 mod demo;
 mod genesis;
 mod group;
 mod hexarg;
+mod instances;
 mod key;
 mod platform;
 mod simulate;

@@ -9,7 +9,7 @@ use crate::{Failure, InstanceArg, hexarg};
 #[derive(Args, Debug)]
 pub struct VerifyArgs {
     /// Parameter set.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = crate::instances::InstanceParser)]
     instance: InstanceArg,
     /// Public key, hex (52 bytes SSZ).
     #[arg(long)]

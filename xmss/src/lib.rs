@@ -39,6 +39,7 @@
 mod arx_lanes;
 pub mod backend;
 mod batch_verify;
+pub mod by_name;
 pub mod byte_xmss;
 mod chain;
 mod consistency;
@@ -57,6 +58,7 @@ mod poseidon_backend;
 mod poseidon_batch;
 mod prf;
 mod public_key;
+pub mod registry;
 mod secret_key;
 mod secret_key_codec;
 mod signature;
