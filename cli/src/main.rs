@@ -14,6 +14,7 @@ mod genesis;
 mod group;
 mod hexarg;
 mod key;
+mod keystore_cmd;
 mod platform;
 mod simulate;
 mod verify;
