@@ -190,5 +190,10 @@ mod tests {
         let d = SchemeEntry::of::<Devnet4>().unwrap();
         assert_eq!((d.tree_height, d.winternitz_w, d.dimension, d.target_sum), (32, 8, 46, 200));
         assert_eq!(d.lifetime_leaves(), 4_294_967_296);
+        // The byte sets are not lean consensus schemes: no block, a typed refusal.
+        assert!(matches!(
+            SchemeEntry::of::<ndvt_xmss::byte_xmss::Sha3Test>(),
+            Err(KeystoreError::UnsupportedParameters(_))
+        ));
     }
 }
