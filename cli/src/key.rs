@@ -1,4 +1,5 @@
-//! `ndvt key …`: generate, import, show and sign through the durable signer.
+//! `ndvt key …`: generate, import, show and sign through the durable signer (keystores and history:
+//! `keystore_cmd.rs`).
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -48,21 +49,54 @@ pub enum KeyCommand {
         #[arg(long)]
         activation_epochs: Option<u64>,
     },
-    /// Import a secret key (SSZ bytes, leanSig layout) into a new key directory.
+    /// Import a key: a secret key (SSZ bytes, leanSig layout, with --instance and --first-epoch) into a new key
+    /// directory, or an EIP-8310 keystore (--keystore; docs/KEYSTORE.md).
+    ///
+    /// A keystore's state snapshot is not authoritative: into a new directory --first-epoch (above every epoch
+    /// the key may have signed anywhere) is required and the key starts at the higher of it and the snapshot;
+    /// into a directory that holds the key, a record behind the snapshot is refused (exit 3) and nothing is
+    /// ever lowered.
+    #[command(group(clap::ArgGroup::new("source").required(true).args(["secret_key", "keystore"])))]
     Import {
-        /// Parameter set.
-        #[arg(long, value_parser = crate::instances::InstanceParser)]
-        instance: InstanceArg,
+        /// Parameter set (with --secret-key).
+        #[arg(long, value_parser = crate::instances::InstanceParser, requires = "secret_key")]
+        instance: Option<InstanceArg>,
         /// File holding the secret key's SSZ bytes.
-        #[arg(long)]
-        secret_key: PathBuf,
-        /// The new key directory.
+        #[arg(long, requires = "instance")]
+        secret_key: Option<PathBuf>,
+        /// An EIP-8310 keystore file (the instance is read from it).
+        #[arg(long, conflicts_with_all = ["instance", "secret_key"])]
+        keystore: Option<PathBuf>,
+        /// The key directory: new, or (with --keystore) one that already holds the key.
         #[arg(long)]
         out: PathBuf,
-        /// The first epoch this key may sign: every earlier epoch is treated as used.
-        #[arg(long)]
-        first_epoch: u64,
+        /// The first epoch this key may sign: every earlier epoch is treated as used. Required with
+        /// --secret-key, and with --keystore into a new directory.
+        #[arg(long, required_unless_present = "keystore")]
+        first_epoch: Option<u64>,
+        /// The keystore's password.
+        #[command(flatten)]
+        password: crate::keystore_cmd::PasswordArgs,
     },
+    /// Export a key directory's key to an EIP-8310 keystore (a copy: the key stays in the directory). Takes
+    /// the key's lock: stop its signer first.
+    Export {
+        /// Key directory.
+        #[arg(long)]
+        key: PathBuf,
+        /// The new keystore file (never overwritten; mode 0600).
+        #[arg(long)]
+        keystore: PathBuf,
+        /// Key derivation function.
+        #[arg(long, value_enum, default_value_t)]
+        kdf: crate::keystore_cmd::KdfArg,
+        /// The keystore's password.
+        #[command(flatten)]
+        password: crate::keystore_cmd::PasswordArgs,
+    },
+    /// Signing history in the EIP-3076 interchange format (one XMSS epoch per slot).
+    #[command(subcommand)]
+    History(crate::keystore_cmd::HistoryCommand),
     /// Print the public key (hex).
     Public {
         /// Key directory.
@@ -253,9 +287,26 @@ pub fn run(cmd: KeyCommand) -> Result<(), Failure> {
                 Generate { out: &out, seed, first_epoch, start: activation_start, epochs: activation_epochs };
             with_instance!(instance, I => generate::<I>(&g)).map_err(Failure::from)
         }
-        KeyCommand::Import { instance, secret_key, out, first_epoch } => {
-            with_instance!(instance, I => import::<I>(&secret_key, &out, first_epoch)).map_err(Failure::from)
+        KeyCommand::Import { instance, secret_key, keystore, out, first_epoch, password } => {
+            match (keystore, instance, secret_key, first_epoch) {
+                (Some(file), _, _, first) => crate::keystore_cmd::run_import(&file, &out, first, &password),
+                (None, Some(instance), Some(secret_key), Some(first_epoch)) => {
+                    if password.password_file.is_some() || password.password_env.is_some() {
+                        return Err(Failure::usage("a password goes with --keystore, not --secret-key"));
+                    }
+                    with_instance!(instance, I => import::<I>(&secret_key, &out, first_epoch))
+                        .map_err(Failure::from)
+                }
+                // clap's groups make every other combination a usage error before this point.
+                _ => {
+                    Err(Failure::usage("pass --keystore FILE, or --instance, --secret-key and --first-epoch"))
+                }
+            }
         }
+        KeyCommand::Export { key, keystore, kdf, password } => {
+            crate::keystore_cmd::run_export(&key, &keystore, kdf, &password)
+        }
+        KeyCommand::History(cmd) => crate::keystore_cmd::run_history(cmd),
         KeyCommand::Public { key } => with_instance!(instance_of(&key)?, I => public::<I>(&key)),
         KeyCommand::Sign { key, epoch, message } => {
             with_instance!(instance_of(&key)?, I => sign::<I>(&key, epoch, &message))

@@ -16,6 +16,7 @@ mod group;
 mod hexarg;
 mod instances;
 mod key;
+mod keystore_cmd;
 mod platform;
 mod simulate;
 mod verify;

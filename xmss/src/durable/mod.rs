@@ -39,6 +39,7 @@
 //! ```
 
 mod error;
+mod export;
 mod files;
 mod record;
 mod restore;
@@ -52,6 +53,7 @@ use rand_core::CryptoRng;
 use signature::SignerMut;
 
 pub use error::DurableError;
+pub use export::{KeyExport, holds_key};
 pub use files::{key_instance, read_capped, read_public_key};
 pub use record::Record;
 pub use storage::{OsStorage, PersistStep, Storage};
