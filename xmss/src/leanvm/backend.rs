@@ -16,8 +16,8 @@ use crate::batch_verify::BatchItem;
 use crate::error::VerifyError;
 use crate::instance::Instance;
 use crate::leanvm::calls::{
-    Steps, message_digests, message_midstate, per_lane, prf_lanes, rho_words, splat_node, tweak_hash, tweaks,
-    word_at,
+    Steps, hash_nodes, hash_pair, message_digests, message_midstate, per_lane, prf_lanes, rho_words,
+    splat_node, tweaks,
 };
 use crate::leanvm::hash::{Node, prf};
 use crate::leanvm::lanes::{LANES, NodeWords, State, keyed, lane, node, words};
@@ -75,7 +75,8 @@ impl<L: LeanVmLayout> Blake2sLeanVm<L> {
             ends.push(x);
         }
         let tweak = tweaks::<L, N>(TweakKind::Leaf, |_| 0, epoch);
-        let leaf = tweak_hash(&tweak, pp, 32 + 16 * dimension, |l, k| ends[k / 4][k % 4][l]);
+        let nodes: Vec<&NodeWords<N>> = [&tweak, pp].into_iter().chain(&ends).collect();
+        let leaf = hash_nodes(&nodes);
         // Chain ends are public, but the buffer held the secret starts first.
         crate::field::wipe(ends.as_flattened_mut().as_flattened_mut(), 0);
         core::array::from_fn(|l| node(&lane(&leaf, l)))
@@ -136,11 +137,10 @@ impl<L: LeanVmLayout> TweakableHash for Blake2sLeanVm<L> {
     }
 
     fn leaf(parameter: &Node, epoch: u32, ends: &[Node]) -> Node {
-        let tweak = splat_node::<1>(&L::tweak(TweakKind::Leaf, 0, epoch));
-        let leaf = tweak_hash(&tweak, &splat_node(parameter), 32 + 16 * ends.len(), |_, k| {
-            word_at(&ends[k / 4], k % 4)
-        });
-        node(&lane(&leaf, 0))
+        let (tweak, pp) = (splat_node::<1>(&L::tweak(TweakKind::Leaf, 0, epoch)), splat_node(parameter));
+        let ends: Vec<NodeWords<1>> = ends.iter().map(splat_node).collect();
+        let nodes: Vec<&NodeWords<1>> = [&tweak, &pp].into_iter().chain(&ends).collect();
+        node(&lane(&hash_nodes(&nodes), 0))
     }
 
     fn leaves(
@@ -164,8 +164,7 @@ impl<L: LeanVmLayout> TweakableHash for Blake2sLeanVm<L> {
 
     fn parent(parameter: &Node, level: u8, position: u32, left: &Node, right: &Node) -> Node {
         let tweak = splat_node::<1>(&L::tweak(TweakKind::Node, u32::from(level), position));
-        let children = [left, right];
-        let digest = tweak_hash(&tweak, &splat_node(parameter), 64, |_, k| word_at(children[k / 4], k % 4));
+        let digest = hash_pair(&tweak, &splat_node(parameter), &splat_node(left), &splat_node(right));
         node(&lane(&digest, 0))
     }
 
@@ -181,8 +180,9 @@ impl<L: LeanVmLayout> TweakableHash for Blake2sLeanVm<L> {
                 |_| u32::from(level),
                 |l| (parent_start + parent(l) as u64) as u32,
             );
-            let digests =
-                tweak_hash(&tweak, &pp, 64, |l, k| word_at(&children[2 * parent(l) + k / 4], k % 4));
+            let left = per_lane(|l| words(&children[2 * parent(l)]));
+            let right = per_lane(|l| words(&children[2 * parent(l) + 1]));
+            let digests = hash_pair(&tweak, &pp, &left, &right);
             for (l, o) in out.iter_mut().enumerate() {
                 *o = node(&lane(&digests, l));
             }

@@ -12,7 +12,7 @@ use crate::batch_verify::{BatchItem, Pending, prechecked, walks_longest_first};
 use crate::error::VerifyError;
 use crate::instance::Instance;
 use crate::leanvm::backend::Blake2sLeanVm;
-use crate::leanvm::calls::{Steps, per_lane, tweak_hash, tweaks};
+use crate::leanvm::calls::{Steps, hash_nodes, hash_pair, per_lane, tweaks};
 use crate::leanvm::lanes::{LANES, NodeWords, lane, node, words};
 use crate::leanvm::layout::{LeanVmLayout, TweakKind};
 
@@ -76,20 +76,21 @@ fn roots<L: LeanVmLayout, I: Instance<Hash = Blake2sLeanVm<L>>>(
     let sig = |l: usize| &pending[l.min(n - 1)].1;
     let parameter: NodeWords<LANES> = per_lane(|l| words(&sig(l).item.public_key.parameter));
     let leaf_tweak = tweaks::<L, LANES>(TweakKind::Leaf, |_| 0, |l| sig(l).epoch);
-    let ends = |l: usize| &ends[l.min(n - 1)];
-    let mut current =
-        tweak_hash(&leaf_tweak, &parameter, 32 + 16 * I::DIMENSION, |l, k| ends(l)[k / 4][k % 4]);
+    let ends: Vec<NodeWords<LANES>> =
+        (0..I::DIMENSION).map(|c| per_lane(|l| ends[l.min(n - 1)][c])).collect();
+    let nodes: Vec<&NodeWords<LANES>> = [&leaf_tweak, &parameter].into_iter().chain(&ends).collect();
+    let mut current = hash_nodes(&nodes);
     for level in 0..I::LOG_LIFETIME as usize {
         let position = |l: usize| sig(l).epoch >> level;
         let tweak = tweaks::<L, LANES>(TweakKind::Node, |_| (level + 1) as u32, |l| position(l) >> 1);
         let sibling: NodeWords<LANES> = per_lane(|l| words(&sig(l).item.signature.path[level]));
-        // Word k of lane l's 32-byte body: the left child's four words, then the right child's.
-        let body = |l: usize, k: usize| {
-            let mine_first = position(l) & 1 == 0;
-            let (first, second) = if mine_first { (&current, &sibling) } else { (&sibling, &current) };
-            if k < 4 { first[k][l] } else { second[k - 4][l] }
+        // A lane whose node is a right child hashes its sibling first.
+        let right_child: [bool; LANES] = core::array::from_fn(|l| position(l) & 1 == 1);
+        let pick = |a: &NodeWords<LANES>, b: &NodeWords<LANES>| -> NodeWords<LANES> {
+            core::array::from_fn(|i| core::array::from_fn(|l| if right_child[l] { b[i][l] } else { a[i][l] }))
         };
-        current = tweak_hash(&tweak, &parameter, 64, body);
+        let (left, right) = (pick(&current, &sibling), pick(&sibling, &current));
+        current = hash_pair(&tweak, &parameter, &left, &right);
     }
     (0..n).map(|l| node(&lane(&current, l))).collect()
 }
