@@ -4,3 +4,4 @@
 
 pub mod checks;
 pub mod containers;
+pub mod gossip;
