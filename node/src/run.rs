@@ -108,11 +108,9 @@ async fn run_async(file: &NodeFile) -> Result<(), RunError> {
             NetError::Config(format!("bad listen address {}:{}", file.listen_host, file.listen_port))
         })?;
     let mut swarm = swarm(Keypair::generate_secp256k1(), listen, &names)?;
-    for peer in &file.bootstrap {
-        if let Ok(addr) = peer.parse::<Multiaddr>() {
-            let _ = swarm.dial(addr);
-        }
-    }
+    // Peers start in any order: an address is dialled again every second until a connection to it is up.
+    let mut undialled: Vec<Multiaddr> = file.bootstrap.iter().filter_map(|p| p.parse().ok()).collect();
+    let mut redial = tokio::time::interval(Duration::from_secs(1));
     log.write("start", json!({"entry": entry, "member": member, "pid": std::process::id(), "peer_id": swarm.local_peer_id().to_string(), "justified_slot": 0}));
     let mut term = signal(SignalKind::terminate()).map_err(RunError::Runtime)?;
     let mut ctx = Ctx { log: &mut log, topics: &topics, swarm: &mut swarm, head_slot: 0 };
@@ -153,7 +151,17 @@ async fn run_async(file: &NodeFile) -> Result<(), RunError> {
                 ctx.carry_out(&mut core, actions, s);
             }
             event = ctx.swarm.select_next_some() => {
+                if let SwarmEvent::ConnectionEstablished { endpoint, .. } = &event {
+                    // The connected address may carry a `/p2p/<peer id>` suffix the dialled one lacks.
+                    let connected = endpoint.get_remote_address().to_string();
+                    undialled.retain(|a| !connected.starts_with(&a.to_string()));
+                }
                 ctx.network_event(event, &mut validator, &mut core, &mut store, file);
+            }
+            _ = redial.tick(), if !undialled.is_empty() => {
+                for addr in &undialled {
+                    let _ = ctx.swarm.dial(addr.clone());
+                }
             }
             _ = term.recv() => break,
         }
