@@ -60,7 +60,9 @@ pub fn gossipsub_config() -> Result<gossipsub::Config, NetError> {
 /// Peer scoring: an invalid message costs `10 × count²` on its topic, so three put a peer below the
 /// grey-list threshold (−80), where gossipsub ignores it and prunes it from the mesh.
 fn score_params(topics: &[String]) -> PeerScoreParams {
-    let mut params = PeerScoreParams::default();
+    // Every devnet node shares 127.0.0.1: the default IP-colocation penalty would grey-list honest peers once
+    // more than a few run on one host (seen with 16 nodes: four received nothing).
+    let mut params = PeerScoreParams { ip_colocation_factor_weight: 0.0, ..PeerScoreParams::default() };
     for t in topics {
         let topic = TopicScoreParams {
             topic_weight: 1.0,
