@@ -11,6 +11,8 @@ extern crate ndvt_xmss;
 mod bench;
 mod bench_aggregate;
 mod demo;
+mod devnet;
+mod devnet_report;
 mod genesis;
 mod group;
 mod hexarg;
@@ -56,6 +58,15 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Demonstrate keygen, durable signing and verification on the test instance.
     Demo,
+    /// Run one identity as a networked node (lean's libp2p gossip) until SIGTERM.
+    Node {
+        /// The node's configuration (NODE.toml).
+        #[arg(long)]
+        config: std::path::PathBuf,
+    },
+    /// A real multi-process devnet: one `ndvt node` per identity on loopback QUIC.
+    #[command(subcommand)]
+    Devnet(devnet::DevnetCommand),
 }
 
 /// A failure with the exit code it maps to.
@@ -115,6 +126,10 @@ fn main() -> ExitCode {
         Some(Command::Genesis(args)) => genesis::run(&args),
         Some(Command::Key(cmd)) => key::run(cmd),
         Some(Command::Group(cmd)) => group::run(cmd),
+        Some(Command::Node { config }) => ndvt_node::NodeFile::load(&config)
+            .map_err(|e| Failure::usage(describe(&e)))
+            .and_then(|file| ndvt_node::run(&file).map_err(|e| Failure::invalid(describe(&e)))),
+        Some(Command::Devnet(cmd)) => devnet::run(cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

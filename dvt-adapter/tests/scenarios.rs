@@ -29,6 +29,7 @@ fn scenario(name: &str, slots: u64, groups: Vec<GroupConfig>, singles: u32) -> S
         groups,
         singles,
         partitions: vec![],
+        devnet: Default::default(),
     }
 }
 

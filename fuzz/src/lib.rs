@@ -5,3 +5,4 @@
 pub mod checks;
 pub mod containers;
 pub mod keystore;
+pub mod gossip;

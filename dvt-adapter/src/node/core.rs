@@ -67,7 +67,7 @@ impl<S: Scheme, G: GroupSigner<S>> NodeCore<S, G> {
             Event::ProposalDue { slot, attempt } => self.proposal_due(slot, attempt, chain, &mut out),
             Event::AttestationDue { slot } => self.attest(slot, chain, &mut out),
             Event::Received(Msg::Proposal(p)) => self.receive_proposal(now_ms, p, chain, &mut out),
-            Event::Received(Msg::SignOff { root, share }) => {
+            Event::Received(Msg::SignOff { root, share, .. }) => {
                 self.receive_sign_off(root, share, chain, &mut out)
             }
             Event::Received(Msg::Block(h)) => self.learn_block(h.root(), chain),

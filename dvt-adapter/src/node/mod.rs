@@ -16,7 +16,9 @@
 mod attest;
 mod core;
 mod propose;
+pub mod schedule;
 mod view;
+pub mod wire;
 
 #[cfg(test)]
 mod tests;
@@ -41,6 +43,8 @@ pub enum Msg<S: Scheme> {
     Proposal(Proposal),
     /// A member's sign-off of a proposed block root, sent back to the proposing member.
     SignOff {
+        /// The registry entry of the signer's group (so a network node can check the share against it).
+        entry: usize,
         /// The signed block root.
         root: [u8; 32],
         /// The member's proposal-key share over it.

@@ -139,7 +139,7 @@ impl<S: Scheme, G: GroupSigner<S>> NodeCore<S, G> {
         };
         let Some(share) = share else { return };
         self.signed_off = Some(slot);
-        let msg = Msg::SignOff { root: p.header.root(), share };
+        let msg = Msg::SignOff { entry: self.cfg.entry, root: p.header.root(), share };
         out.push(Action::Send { to: Recipient::Member(p.proposer_member), msg });
     }
 

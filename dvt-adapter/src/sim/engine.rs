@@ -11,7 +11,6 @@ use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet};
 use ndvt_aggregation::{GroupKey, GroupSigner, Share, ThresholdPolicy, Xmss, XmssMember};
 use rand_chacha::ChaCha8Rng;
 use rand_core::SeedableRng;
-use tree_hash::Hash256;
 
 use super::error::SimError;
 use super::keys::{Instance, KeySetupError, NodeSigners, node_signers, prepare};
@@ -20,13 +19,13 @@ use super::report::{Components, Report};
 use super::scenario::{FaultConfig, FaultKind, ProposalMode, Scenario};
 use crate::accounting::{Credit, MemberVote};
 use crate::containers::{AttestationData, BlockHeader, Checkpoint};
-use crate::node::{Event as NodeEvent, NodeConfig, NodeCore, hash};
+use crate::node::{Event as NodeEvent, NodeConfig, NodeCore};
 use crate::registry::{KeyPair, Registry, RegistryConfig};
 
 /// The scheme every simulated identity signs with.
 pub type Sch = Xmss<Instance>;
+use super::roster::MIN_BALANCE;
 pub(super) use crate::node::{INTERVAL_MS, SLOT_MS};
-const MIN_BALANCE: u64 = 32_000_000_000;
 
 /// A message between nodes.
 pub(super) type Msg = crate::node::Msg<Sch>;
@@ -196,9 +195,9 @@ impl Simulation {
             });
             pending.push((entries.len() - 1, 0, Vec::new(), signers));
         }
-        let genesis = Checkpoint { root: Hash256::from(hash(&[b"ndvt/sim/genesis"])), slot: 0 };
+        let genesis = super::roster::genesis_checkpoint();
         let rng = ChaCha8Rng::seed_from_u64(sc.seed);
-        let role_seed = hash(&[b"ndvt/sim/roles", &sc.seed.to_le_bytes()]);
+        let role_seed = super::roster::role_seed(sc.seed);
         let stats = entries.iter().map(|_| EntryStats::default()).collect();
         let produced = entries.iter().map(|_| BTreeMap::new()).collect();
         let credited = entries.iter().map(|_| Vec::new()).collect();

@@ -23,6 +23,9 @@ pub enum KeySetupError {
     /// The durable signer could not be created or prepared.
     #[error("the durable signer could not be set up")]
     Durable(#[from] DurableError),
+    /// A listed public key does not decode.
+    #[error("a public key does not decode")]
+    PublicKey,
     /// The temporary directory could not be created.
     #[error("the temporary key directory could not be created")]
     TempDir(#[source] std::io::Error),
@@ -51,6 +54,42 @@ fn signer(
     // One durable write covers the whole run: the epochs are burned up front, which is safe.
     signer.reserve(slots)?;
     Ok(XmssMember::new(member, signer))
+}
+
+/// Where identity `node`'s attestation and proposal key directories live under `root`.
+pub fn key_dirs(root: &Path, node: usize) -> (std::path::PathBuf, std::path::PathBuf) {
+    (root.join(format!("node{node}-attestation")), root.join(format!("node{node}-proposal")))
+}
+
+/// Creates identity `node`'s two key directories under `root` (the simulator's keys for the same seed), for
+/// a networked node that opens them with [`open_node_signers`]. Unlike the simulator's, these signers
+/// reserve nothing: every signature is persisted before release, so a process killed at any moment
+/// restarts refusing exactly the epochs it signed.
+pub fn create_node_keys(
+    root: &Path,
+    scenario_seed: u64,
+    node: usize,
+    slots: u64,
+) -> Result<(), KeySetupError> {
+    let (a, p) = key_dirs(root, node);
+    for (dir, role) in [(a, 1), (p, 2)] {
+        let (sk, _) = SecretKey::<Instance>::from_seed(&key_seed(scenario_seed, node, role), 0, slots + 1)?;
+        DurableSigner::create(&dir, sk, 1)?;
+    }
+    Ok(())
+}
+
+/// Opens the signers [`create_node_keys`] made (again after a restart: the durable record is read back).
+pub fn open_node_signers(
+    attestation: &Path,
+    proposal: &Path,
+    member: u8,
+) -> Result<NodeSigners, DurableError> {
+    Ok(NodeSigners {
+        attestation: XmssMember::new(member, DurableSigner::open(attestation)?),
+        proposal: XmssMember::new(member, DurableSigner::open(proposal)?),
+        rogue: None,
+    })
 }
 
 /// Creates node `node`'s signers under `root`.

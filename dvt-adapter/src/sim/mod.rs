@@ -21,16 +21,21 @@ mod error;
 mod keys;
 mod network;
 mod report;
+mod roster;
 mod scenario;
 mod svg;
 mod tally;
 
 pub use engine::{Sch, Simulation};
 pub use error::SimError;
-pub use keys::{Identity, Instance, KeySetupError, identities};
+pub use keys::{
+    Identity, Instance, KeySetupError, NodeSigners, create_node_keys, identities, key_dirs,
+    open_node_signers, prepare,
+};
 pub use report::{Components, EntryReport, Overhead, Report, SlashableEvent, SlotPoint};
+pub use roster::{Roster, RosterEntry};
 pub use scenario::{
-    FaultConfig, FaultKind, GroupConfig, MAX_SLOTS, NetworkConfig, PartitionConfig, ProposalConfig,
-    ProposalMode, Scenario, ScenarioError,
+    DevnetConfig, FaultConfig, FaultKind, GroupConfig, MAX_SLOTS, NetworkConfig, PartitionConfig,
+    ProposalConfig, ProposalMode, Scenario, ScenarioError,
 };
 pub use svg::participation_svg;

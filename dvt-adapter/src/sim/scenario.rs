@@ -33,6 +33,36 @@ pub struct Scenario {
     /// Network partitions.
     #[serde(default)]
     pub partitions: Vec<PartitionConfig>,
+    /// What only a real multi-process devnet (`ndvt devnet`) needs; the simulator ignores it.
+    #[serde(default)]
+    pub devnet: DevnetConfig,
+}
+
+/// Settings of a real devnet run: the simulator ignores them, and every field has a default so that every
+/// simulator scenario also runs as a devnet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DevnetConfig {
+    /// Identity i listens on UDP port `ports_base + i` on 127.0.0.1 (QUIC).
+    #[serde(default = "default_ports_base")]
+    pub ports_base: u16,
+    /// Seconds from `ndvt devnet up` to genesis: time for every process to start and connect.
+    #[serde(default = "default_start_delay_s")]
+    pub start_delay_s: u64,
+}
+
+fn default_ports_base() -> u16 {
+    19_100
+}
+
+fn default_start_delay_s() -> u64 {
+    6
+}
+
+impl Default for DevnetConfig {
+    fn default() -> Self {
+        DevnetConfig { ports_base: default_ports_base(), start_delay_s: default_start_delay_s() }
+    }
 }
 
 fn default_name() -> String {
@@ -327,6 +357,7 @@ impl Scenario {
                 from_slot: 20,
                 until_slot: 26,
             }],
+            devnet: DevnetConfig::default(),
         }
     }
 }

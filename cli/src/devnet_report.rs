@@ -1,0 +1,344 @@
+//! The devnet's report, built only from what the nodes logged: the simulator's report type (participation
+//! per group and component, time to quorum from real timestamps, missed proposals, conflicting blocks and
+//! votes) plus what only a real run has (processes, restarts, refusals after restart, gossip latency,
+//! messages and bytes, CPU and memory per node).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+
+use ndvt_adapter::node::{INTERVAL_MS, SLOT_MS};
+use ndvt_adapter::sim::{Components, EntryReport, Identity, Report, Roster, Scenario};
+use serde::Serialize;
+use serde_json::Value;
+
+/// CPU and memory of one identity's processes (summed over restarts; peak over all).
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct NodeUsage {
+    /// User + system CPU seconds.
+    pub cpu_s: f64,
+    /// Peak resident set, KiB.
+    pub peak_rss_kib: u64,
+    #[serde(skip)]
+    base_cpu_s: f64,
+    #[serde(skip)]
+    last_cpu_s: f64,
+}
+
+impl NodeUsage {
+    /// Reads `/proc/<pid>` (Linux): CPU time and the high-water mark of the resident set.
+    pub fn add_sample(&mut self, pid: u32) {
+        if let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+            // Fields after the parenthesised command name; utime and stime are fields 14 and 15 (1-based).
+            let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            let ticks = |i: usize| f.get(i).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0);
+            self.last_cpu_s = (ticks(11) + ticks(12)) / 100.0;
+            self.cpu_s = self.base_cpu_s + self.last_cpu_s;
+        }
+        if let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
+            let hwm = status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.split_whitespace().next().and_then(|n| n.parse::<u64>().ok()));
+            self.peak_rss_kib = self.peak_rss_kib.max(hwm.unwrap_or(0));
+        }
+    }
+
+    /// The process is about to go: a restarted one counts its CPU from zero again.
+    pub fn close_sample(&mut self) {
+        self.base_cpu_s += self.last_cpu_s;
+        self.last_cpu_s = 0.0;
+    }
+}
+
+/// The devnet report: the simulator's fields plus the real run's.
+#[derive(Debug, Serialize)]
+pub struct DevnetReport {
+    /// What the simulator reports too, computed from the logs.
+    #[serde(flatten)]
+    pub report: Report,
+    /// Identities (nodes) in the scenario.
+    pub nodes: usize,
+    /// OS processes that ran nodes (restarts count again).
+    pub processes: usize,
+    /// Restarts after a crash.
+    pub restarts: u64,
+    /// Refusals by a restarted node's signers of an epoch they had signed before the crash.
+    pub refusals_after_restart: u64,
+    /// Gossip latency from publish to receipt (one clock: every node runs on this host), ms.
+    pub gossip_latency_ms_p50: Option<u64>,
+    /// 99th percentile of the same.
+    pub gossip_latency_ms_p99: Option<u64>,
+    /// Messages published.
+    pub messages: u64,
+    /// Payload bytes published (compressed).
+    pub bytes: u64,
+    /// Messages per slot.
+    pub messages_per_slot: f64,
+    /// Bytes per slot.
+    pub bytes_per_slot: f64,
+    /// The transport.
+    pub transport: String,
+    /// How each fault was applied.
+    pub fault_mechanisms: Vec<String>,
+    /// Payloads dropped by validation, per reason.
+    pub drops: BTreeMap<String, u64>,
+    /// True if every node's last head is the same block.
+    pub final_heads_agree: bool,
+    /// Per identity: CPU seconds and peak RSS.
+    pub usage: BTreeMap<usize, NodeUsage>,
+}
+
+impl DevnetReport {
+    /// One JSON object.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    }
+
+    /// The simulator's table plus the devnet's lines.
+    pub fn to_table(&self) -> String {
+        let mut out = self.report.to_table();
+        let ms = |v: Option<u64>| v.map_or("-".into(), |v| format!("{v} ms"));
+        out.push_str(&format!(
+            "devnet: {} nodes in {} processes over {}; restarts {}, refusals after restart {}\n\
+             gossip: {} messages ({:.1}/slot), {} bytes ({:.0}/slot), latency p50 {} p99 {}; drops {:?}\n\
+             final heads agree: {}; faults: {}\n",
+            self.nodes,
+            self.processes,
+            self.transport,
+            self.restarts,
+            self.refusals_after_restart,
+            self.messages,
+            self.messages_per_slot,
+            self.bytes,
+            self.bytes_per_slot,
+            ms(self.gossip_latency_ms_p50),
+            ms(self.gossip_latency_ms_p99),
+            self.drops,
+            self.final_heads_agree,
+            if self.fault_mechanisms.is_empty() { "none".into() } else { self.fault_mechanisms.join(", ") },
+        ));
+        for (i, u) in &self.usage {
+            out.push_str(&format!("  node {i}: {:.2} CPU s, peak RSS {} KiB\n", u.cpu_s, u.peak_rss_kib));
+        }
+        out
+    }
+}
+
+fn read_logs(dir: &Path, n: usize) -> Vec<Value> {
+    let mut out = Vec::new();
+    for i in 0..n {
+        let Ok(text) = std::fs::read_to_string(dir.join(format!("node{i}.jsonl"))) else { continue };
+        // A SIGKILLed node may leave a partial last line: skipped.
+        out.extend(text.lines().filter_map(|l| serde_json::from_str::<Value>(l).ok()));
+    }
+    out
+}
+
+fn s(v: &Value, k: &str) -> String {
+    v.get(k).and_then(Value::as_str).unwrap_or_default().to_string()
+}
+
+fn u(v: &Value, k: &str) -> u64 {
+    v.get(k).and_then(Value::as_u64).unwrap_or(0)
+}
+
+fn percentile(v: &[u64], q: f64) -> Option<u64> {
+    (!v.is_empty()).then(|| v[((v.len() - 1) as f64 * q).round() as usize])
+}
+
+/// A vote as the network saw it: first arrival anywhere.
+struct SeenVote {
+    t: u64,
+    data: String,
+    head: String,
+    target: String,
+    source: String,
+}
+
+/// Builds the report from the logs in `dir`.
+pub fn build_report(
+    dir: &Path,
+    scenario: &Scenario,
+    ids: &[Identity],
+    usage: &[(usize, NodeUsage)],
+    genesis_ms: u64,
+    restarts: u64,
+) -> Result<DevnetReport, String> {
+    let roster = Roster::new(scenario, ids).map_err(|e| e.to_string())?;
+    let logs = read_logs(dir, ids.len());
+    let slots = scenario.slots;
+    let mut sent: HashMap<String, u64> = HashMap::new();
+    let (mut messages, mut bytes, mut processes, mut refusals_after_restart) = (0u64, 0u64, 0usize, 0u64);
+    let mut released_after_restart = 0u64;
+    let mut certified: BTreeMap<u64, BTreeMap<String, u64>> = BTreeMap::new();
+    let mut last_head: BTreeMap<u64, String> = BTreeMap::new();
+    let mut drops: BTreeMap<String, u64> = BTreeMap::new();
+    for r in &logs {
+        match s(r, "ev").as_str() {
+            "sent" => {
+                messages += 1;
+                bytes += u(r, "bytes");
+                sent.entry(s(r, "id")).or_insert(u(r, "t_ms"));
+            }
+            "start" => processes += 1,
+            "refused" if r.get("probe").and_then(Value::as_bool) == Some(true) => refusals_after_restart += 1,
+            "signed" if r.get("probe").and_then(Value::as_bool) == Some(true) => released_after_restart += 1,
+            "certified" => {
+                let first =
+                    certified.entry(u(r, "slot")).or_default().entry(s(r, "root")).or_insert(u64::MAX);
+                *first = (*first).min(u(r, "t_ms"));
+            }
+            "head" => {
+                last_head.insert(u(r, "node"), s(r, "root"));
+            }
+            "drop" => *drops.entry(s(r, "reason")).or_default() += 1,
+            _ => {}
+        }
+    }
+    let mut latencies = Vec::new();
+    // (slot, entry) → member → first arrival of its vote.
+    let mut votes: BTreeMap<(u64, usize), BTreeMap<u64, SeenVote>> = BTreeMap::new();
+    let mut double_votes: BTreeSet<(u64, usize, u64)> = BTreeSet::new();
+    for r in logs.iter().filter(|r| s(r, "ev") == "recv") {
+        let t = u(r, "t_ms");
+        if let Some(t0) = sent.get(&s(r, "id")) {
+            latencies.push(t.saturating_sub(*t0));
+        }
+        let Some(v) = r.get("vote").filter(|v| v.is_object()) else { continue };
+        let key = (u(r, "slot"), u(v, "entry") as usize);
+        let seen = SeenVote {
+            t,
+            data: s(v, "data"),
+            head: s(v, "head"),
+            target: s(v, "target"),
+            source: s(v, "source"),
+        };
+        let members = votes.entry(key).or_default();
+        match members.get_mut(&u(v, "member")) {
+            Some(old) if old.data != seen.data => {
+                double_votes.insert((key.0, key.1, u(v, "member")));
+            }
+            Some(old) => old.t = old.t.min(t),
+            None => {
+                members.insert(u(v, "member"), seen);
+            }
+        }
+    }
+    latencies.sort_unstable();
+    let genesis_root = hex::encode(roster.genesis.root.0);
+    // The canonical chain as the simulator defines it: the slot's first certified block, else the previous.
+    let mut canonical = vec![genesis_root.clone()];
+    for slot in 1..=slots {
+        let first =
+            certified.get(&slot).and_then(|c| c.iter().min_by_key(|(_, t)| **t)).map(|(r, _)| r.clone());
+        let prev = canonical.last().cloned().unwrap_or_default();
+        canonical.push(first.unwrap_or(prev));
+    }
+    let mut report = Report {
+        scenario: scenario.name.clone(),
+        seed: scenario.seed,
+        slots,
+        groups: scenario.groups.len(),
+        singles: scenario.singles as usize,
+        ..Report::default()
+    };
+    let (mut gd, mut gq, mut gc, mut sd, mut sq) = (0u64, 0u64, Components::default(), 0u64, 0u64);
+    for (e, meta) in roster.entries.iter().enumerate() {
+        let m = usize::from(meta.attestation.threshold());
+        let mut er = EntryReport {
+            name: meta.name.clone(),
+            m: meta.attestation.threshold(),
+            n: meta.attestation.size(),
+            ..EntryReport::default()
+        };
+        let mut ttq = Vec::new();
+        for slot in 1..=slots {
+            er.duties += 1;
+            let Some(members) = votes.get(&(slot, e)) else { continue };
+            let mut by_data: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
+            for v in members.values() {
+                by_data.entry(&v.data).or_default().push(v.t);
+            }
+            if let Some(times) = by_data.values_mut().find(|t| t.len() >= m) {
+                er.quorum += 1;
+                times.sort_unstable();
+                ttq.push(times[m - 1].saturating_sub(genesis_ms + slot * SLOT_MS + INTERVAL_MS));
+            }
+            let canon_head = &canonical[slot as usize];
+            let canon_target = &canonical[slot as usize - 1];
+            let count = |f: &dyn Fn(&SeenVote) -> bool| members.values().filter(|v| f(v)).count() >= m;
+            er.correct.source += u64::from(count(&|v| v.source == genesis_root));
+            er.correct.target += u64::from(count(&|v| &v.target == canon_target));
+            er.correct.head += u64::from(count(&|v| &v.head == canon_head));
+        }
+        ttq.sort_unstable();
+        er.time_to_quorum_median_ms = percentile(&ttq, 0.5);
+        er.time_to_quorum_p95_ms = percentile(&ttq, 0.95);
+        er.participation = if er.duties == 0 { 0.0 } else { er.quorum as f64 / er.duties as f64 };
+        er.missed_attestations = er.duties - er.quorum;
+        for slot in 1..=slots {
+            if roster.proposer(slot) == Some(e) {
+                er.proposals_assigned += 1;
+                let made = certified
+                    .get(&slot)
+                    .is_some_and(|c| c.values().any(|t| *t < genesis_ms + (slot + 1) * SLOT_MS));
+                er.proposals_missed += u64::from(!made);
+            }
+        }
+        report.proposals += er.proposals_assigned;
+        report.proposals_missed += er.proposals_missed;
+        if meta.single {
+            sd += er.duties;
+            sq += er.quorum;
+        } else {
+            gd += er.duties;
+            gq += er.quorum;
+            gc.source += er.correct.source;
+            gc.target += er.correct.target;
+            gc.head += er.correct.head;
+        }
+        report.entries.push(er);
+    }
+    let ratio = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+    report.participation = ratio(gq, gd);
+    report.participation_source = ratio(gc.source, gd);
+    report.participation_target = ratio(gc.target, gd);
+    report.participation_head = ratio(gc.head, gd);
+    report.singles_participation = ratio(sq, sd);
+    report.conflicting_blocks = certified.values().filter(|c| c.len() > 1).count() as u64;
+    report.signer_refusals = logs.iter().filter(|r| s(r, "ev") == "refused").count() as u64;
+    report.messages_dropped = drops.values().sum();
+    // Honest members never sign two votes for one slot nor two blocks of one slot; a signer that released an
+    // epoch it had signed before its crash is a violation too. (Equivocating members are not run as nodes yet.)
+    report.safety_violations = report.conflicting_blocks + double_votes.len() as u64 + released_after_restart;
+    let per_slot = |x: u64| x as f64 / slots.max(1) as f64;
+    report.overhead.messages_per_slot = per_slot(messages);
+    let heads: BTreeSet<&String> = last_head.values().collect();
+    let mut fault_mechanisms = Vec::new();
+    if scenario
+        .groups
+        .iter()
+        .any(|g| g.faults.iter().any(|f| f.kind == ndvt_adapter::sim::FaultKind::Crashed))
+    {
+        fault_mechanisms.push("crash: SIGKILL (restart: same key directories)".to_string());
+    }
+    Ok(DevnetReport {
+        nodes: ids.len(),
+        processes,
+        restarts,
+        refusals_after_restart,
+        gossip_latency_ms_p50: percentile(&latencies, 0.5),
+        gossip_latency_ms_p99: percentile(&latencies, 0.99),
+        messages,
+        bytes,
+        messages_per_slot: per_slot(messages),
+        bytes_per_slot: per_slot(bytes),
+        transport: "quic".into(),
+        fault_mechanisms,
+        drops,
+        final_heads_agree: heads.len() <= 1,
+        usage: usage.iter().map(|(i, u)| (*i, *u)).collect(),
+        report,
+    })
+}

@@ -1,0 +1,110 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use ndvt_aggregation::{Ed25519, GroupSigner};
+use ssz::Encode;
+use tree_hash::Hash256;
+
+use super::*;
+use crate::containers::Checkpoint;
+use crate::testkit::{members, signed};
+
+type M = Msg<Ed25519>;
+
+fn header() -> BlockHeader {
+    BlockHeader {
+        slot: 5,
+        proposer_index: 2,
+        parent_root: Hash256::from([1; 32]),
+        state_root: Hash256::from([2; 32]),
+        body_root: Hash256::from([3; 32]),
+    }
+}
+
+fn data() -> AttestationData {
+    let cp = |b: u8, slot| Checkpoint { root: Hash256::from([b; 32]), slot };
+    AttestationData { slot: 5, head: cp(9, 5), target: cp(8, 4), source: cp(0, 0) }
+}
+
+/// One message of every kind, with real signatures.
+fn samples() -> Vec<M> {
+    let mut ms = members(3, 2);
+    let root = header().root();
+    let share = ms[1].proposal.sign(5, &root).unwrap();
+    let vote = signed(&mut ms[0], data());
+    vec![
+        Msg::Block(header()),
+        Msg::Proposal(Proposal { header: header(), proposer_member: 1, attempt: 2 }),
+        Msg::SignOff { entry: 2, root, share },
+        Msg::Vote { entry: 2, vote },
+    ]
+}
+
+fn same(a: &M, b: &M) -> bool {
+    match (a, b) {
+        (Msg::Block(x), Msg::Block(y)) => x == y,
+        (Msg::Proposal(x), Msg::Proposal(y)) => x == y,
+        (Msg::SignOff { entry: e, root: r, share: s }, Msg::SignOff { entry: f, root: q, share: t }) => {
+            e == f && r == q && s == t
+        }
+        (Msg::Vote { entry: e, vote: v }, Msg::Vote { entry: f, vote: w }) => e == f && v == w,
+        _ => false,
+    }
+}
+
+#[test]
+fn every_kind_round_trips() {
+    for msg in samples() {
+        let (kind, bytes) = encode_msg(&msg);
+        let back = decode_msg::<Ed25519>(kind, &bytes).unwrap();
+        assert!(same(&msg, &back), "{kind:?}");
+        assert_eq!(msg_slot(&back), 5);
+    }
+}
+
+#[test]
+fn truncated_and_trailing_bytes_are_refused_for_every_kind() {
+    for msg in samples() {
+        let (kind, mut bytes) = encode_msg(&msg);
+        for len in 0..bytes.len() {
+            assert!(decode_msg::<Ed25519>(kind, &bytes[..len]).is_err(), "{kind:?} {len}");
+        }
+        bytes.push(0);
+        assert!(decode_msg::<Ed25519>(kind, &bytes).is_err(), "{kind:?} trailing");
+    }
+}
+
+#[test]
+fn a_fixed_size_container_with_a_trailing_byte_is_a_decode_error() {
+    let (_, mut bytes) = encode_msg(&Msg::<Ed25519>::Block(header()));
+    bytes.push(0);
+    let err = decode_msg::<Ed25519>(Kind::Block, &bytes).unwrap_err();
+    assert!(matches!(err, WireError::Container(ContainerError::Decode { container: "BlockHeader", .. })));
+}
+
+#[test]
+fn a_signature_of_the_wrong_length_is_a_signature_error() {
+    let bad = VoteSsz {
+        validator_index: 1,
+        member: 0,
+        data: data(),
+        signature: VariableList::new(vec![7; 10]).unwrap(),
+    };
+    let err = decode_msg::<Ed25519>(Kind::Vote, &bad.as_ssz_bytes()).unwrap_err();
+    assert!(matches!(err, WireError::Signature { container: "Vote" }));
+    let bad = SignOffSsz {
+        validator_index: 1,
+        member: 0,
+        slot: 5,
+        root: Hash256::from([4; 32]),
+        signature: VariableList::new(vec![7; 65]).unwrap(),
+    };
+    let err = decode_msg::<Ed25519>(Kind::SignOff, &bad.as_ssz_bytes()).unwrap_err();
+    assert!(matches!(err, WireError::Signature { container: "SignOff" }));
+}
+
+#[test]
+fn a_kind_decodes_only_its_own_container() {
+    let (_, block) = encode_msg(&Msg::<Ed25519>::Block(header()));
+    assert!(decode_msg::<Ed25519>(Kind::Proposal, &block).is_err());
+    assert!(decode_msg::<Ed25519>(Kind::Vote, &block).is_err());
+}

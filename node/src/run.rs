@@ -1,0 +1,333 @@
+//! The driver: one tokio task owning the node core, its slot clock, its swarm and its event log. It turns
+//! clock ticks and validated gossip into core events and carries out the core's actions; no protocol rule
+//! lives here.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use libp2p::futures::StreamExt;
+use libp2p::gossipsub::{self, IdentTopic, MessageAcceptance};
+use libp2p::swarm::SwarmEvent;
+use libp2p::{Multiaddr, Swarm, identity::Keypair};
+use ndvt_adapter::node::schedule::{Duty, duties};
+use ndvt_adapter::node::wire::{Kind, encode_msg};
+use ndvt_adapter::node::{Action, Event, Msg, NodeCore, Refusal, SLOT_MS, Signers};
+use ndvt_adapter::sim::{Identity, NodeSigners, Roster, Sch, open_node_signers, prepare};
+use ndvt_aggregation::XmssMember;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use tokio::signal::unix::{SignalKind, signal};
+
+use crate::config::{NodeFile, read_identities};
+use crate::log::{EventLog, unix_ms};
+use crate::net::{NetError, swarm};
+use crate::validate::{DropReason, Validator};
+use crate::wire::{Topics, compress, message_id};
+
+/// The one attestation subnet of a devnet (every node subscribes to it).
+pub const SUBNET: u64 = 0;
+
+type Core = NodeCore<Sch, XmssMember<ndvt_adapter::sim::Instance>>;
+
+/// Why a node could not run.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RunError {
+    /// The configuration or a file it names is unusable.
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    /// The registry could not be rebuilt from the identities.
+    #[error("registry: {0}")]
+    Roster(#[from] ndvt_adapter::sim::SimError),
+    /// The identity is not in the identities file.
+    #[error("identity {0} is not in the identities file")]
+    UnknownIdentity(usize),
+    /// A key directory could not be opened or advanced.
+    #[error("key directory: {0}")]
+    Keys(#[from] ndvt_xmss::DurableError),
+    /// The event log could not be opened.
+    #[error("event log: {0}")]
+    Log(#[source] std::io::Error),
+    /// The network could not start.
+    #[error(transparent)]
+    Net(#[from] NetError),
+    /// The runtime could not start.
+    #[error("runtime: {0}")]
+    Runtime(#[source] std::io::Error),
+}
+
+/// Runs the node of `file` until SIGTERM (or its last slot).
+pub fn run(file: &NodeFile) -> Result<(), RunError> {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(RunError::Runtime)?;
+    rt.block_on(run_async(file))
+}
+
+/// Asks each signer to sign its last signed epoch again over a different message: a signer that kept its
+/// record across a crash refuses. Returns (key, epoch, refused) per signer that has signed before.
+fn probe_restart(signers: &mut NodeSigners) -> Vec<(&'static str, u64, bool)> {
+    let mut out = Vec::new();
+    for (name, member) in [("attestation", &mut signers.attestation), ("proposal", &mut signers.proposal)] {
+        let signer = member.signer_mut();
+        if let Some((epoch, message)) = signer.record().last {
+            let mut probe = message;
+            probe[0] ^= 0xff;
+            out.push((name, epoch, signer.sign_at(epoch, &probe).is_err()));
+        }
+    }
+    out
+}
+
+async fn run_async(file: &NodeFile) -> Result<(), RunError> {
+    let scenario = file.load_scenario()?;
+    let ids = read_identities(&file.identities)?;
+    let roster = Roster::new(&scenario, &ids)?;
+    let cfg = roster.node_config(file.identity).ok_or(RunError::UnknownIdentity(file.identity))?;
+    let (entry, member) = (cfg.entry, cfg.member);
+    let mut log = EventLog::open(&file.log, file.identity).map_err(RunError::Log)?;
+    let mut signers: Signers<_> =
+        open_node_signers(&file.attestation_key_dir, &file.proposal_key_dir, member)?;
+    for (key, epoch, refused) in probe_restart(&mut signers) {
+        let ev = if refused { "refused" } else { "signed" };
+        log.write(ev, json!({"kind": key, "slot": epoch, "probe": true}));
+    }
+    let spread = scenario.proposal.race_spread_ms.max(1);
+    let race_offset = |slot: u64| {
+        let d = Sha256::digest(
+            [b"ndvt/race".as_slice(), &(file.identity as u64).to_le_bytes(), &slot.to_le_bytes()].concat(),
+        );
+        u64::from_le_bytes(core::array::from_fn(|i| d[i])) % spread
+    };
+    let sched = roster.node_config(file.identity).ok_or(RunError::UnknownIdentity(file.identity))?;
+    let mut core: Core = NodeCore::new(cfg, signers, roster.genesis);
+    let mut store = crate::store::Store::new(roster.genesis);
+    let mut validator = Validator::new(&roster);
+    let topics = Topics::new(fork_digest(&ids));
+    let names: Vec<String> = Kind::ALL.iter().map(|k| topics.of(*k, SUBNET)).collect();
+    let listen: Multiaddr =
+        format!("/ip4/{}/udp/{}/quic-v1", file.listen_host, file.listen_port).parse().map_err(|_| {
+            NetError::Config(format!("bad listen address {}:{}", file.listen_host, file.listen_port))
+        })?;
+    let mut swarm = swarm(Keypair::generate_secp256k1(), listen, &names)?;
+    // Peers start in any order: an address is dialled again every second until a connection to it is up.
+    let mut undialled: Vec<Multiaddr> = file.bootstrap.iter().filter_map(|p| p.parse().ok()).collect();
+    let mut redial = tokio::time::interval(Duration::from_secs(1));
+    log.write("start", json!({"entry": entry, "member": member, "pid": std::process::id(), "peer_id": swarm.local_peer_id().to_string(), "justified_slot": 0}));
+    let mut term = signal(SignalKind::terminate()).map_err(RunError::Runtime)?;
+    let mut ctx = Ctx { log: &mut log, topics: &topics, swarm: &mut swarm, head_slot: 0 };
+    let mut pending: BTreeMap<(u64, Duty), u64> = BTreeMap::new();
+    let mut slot = now_ms(file).div_ceil(SLOT_MS).max(1);
+    for (t, d) in duties(&sched, slot, roster.proposer(slot), race_offset(slot)) {
+        pending.insert((t, d), slot);
+    }
+    loop {
+        let next = pending.keys().next().map_or(SLOT_MS, |(t, _)| *t);
+        // Absolute time: before genesis `now_ms` is 0, and the wait must still end at the duty's moment.
+        let wait = Duration::from_millis((file.genesis_ms + next).saturating_sub(unix_ms()));
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {
+                if file.genesis_ms + next > unix_ms() {
+                    continue;
+                }
+                let Some(((_, duty), s)) = pending.pop_first() else { continue };
+                if duty == Duty::SlotStart {
+                    if file.last_slot.is_some_and(|last| s > last) {
+                        break;
+                    }
+                    // Keep the prepared windows a slot ahead of need, off the attestation's signing path.
+                    if let Err(e) = prepare(core.signers_mut(), s + 1) {
+                        ctx.log.write("prepare_failed", json!({"slot": s, "error": e.to_string()}));
+                    }
+                    slot = s + 1;
+                    for (t2, d2) in duties(&sched, slot, roster.proposer(slot), race_offset(slot)) {
+                        pending.insert((t2, d2), slot);
+                    }
+                }
+                let event = match duty {
+                    Duty::SlotStart => Event::SlotStart { slot: s },
+                    Duty::Proposal(attempt) => Event::ProposalDue { slot: s, attempt },
+                    Duty::Attestation => Event::AttestationDue { slot: s },
+                };
+                let actions = core.handle(now_ms(file), event, &mut store);
+                ctx.carry_out(&mut core, actions, s);
+            }
+            event = ctx.swarm.select_next_some() => {
+                if let SwarmEvent::ConnectionEstablished { endpoint, .. } = &event {
+                    // The connected address may carry a `/p2p/<peer id>` suffix the dialled one lacks.
+                    let connected = endpoint.get_remote_address().to_string();
+                    undialled.retain(|a| !connected.starts_with(&a.to_string()));
+                }
+                ctx.network_event(event, &mut validator, &mut core, &mut store, file);
+            }
+            _ = redial.tick(), if !undialled.is_empty() => {
+                for addr in &undialled {
+                    let _ = ctx.swarm.dial(addr.clone());
+                }
+            }
+            _ = term.recv() => break,
+        }
+    }
+    let dropped: BTreeMap<DropReason, u64> = validator.dropped().clone();
+    log.write("stop", json!({"dropped": dropped, "log_failures": log.failures}));
+    Ok(())
+}
+
+/// The devnet's fork digest: 4 bytes of the identities' digest, so that two devnets never share topics.
+pub fn fork_digest(ids: &[Identity]) -> [u8; 4] {
+    let mut h = Sha256::new();
+    h.update(b"ndvt/devnet/fork");
+    for id in ids {
+        h.update(&id.attestation_public_key);
+        h.update(&id.proposal_public_key);
+    }
+    let d = h.finalize();
+    [d[0], d[1], d[2], d[3]]
+}
+
+fn now_ms(file: &NodeFile) -> u64 {
+    unix_ms().saturating_sub(file.genesis_ms)
+}
+
+struct Ctx<'a> {
+    log: &'a mut EventLog,
+    topics: &'a Topics,
+    swarm: &'a mut Swarm<gossipsub::Behaviour>,
+    head_slot: u64,
+}
+
+impl Ctx<'_> {
+    fn carry_out(&mut self, core: &mut Core, actions: Vec<Action<Sch>>, slot: u64) {
+        for action in actions {
+            match action {
+                Action::Send { msg, .. } => self.publish(&msg),
+                Action::Certified(h) => self.log.write(
+                    "certified",
+                    json!({"slot": h.slot, "root": hex::encode(h.root()), "entry": h.proposer_index}),
+                ),
+                Action::VoteSigned { data, .. } => self.log.write(
+                    "signed",
+                    json!({"kind": "vote", "slot": data.slot, "data": hex::encode(data.signing_root())}),
+                ),
+                Action::Refused(r) => {
+                    let why = if r == Refusal::Signer { "signer" } else { "protection" };
+                    self.log.write("refused", json!({"kind": why, "slot": slot, "probe": false}));
+                }
+            }
+        }
+        let head = core.head();
+        if head.slot != self.head_slot {
+            self.head_slot = head.slot;
+            self.log.write("head", json!({"slot": head.slot, "root": hex::encode(head.root.0)}));
+        }
+    }
+
+    fn publish(&mut self, msg: &Msg<Sch>) {
+        let (kind, ssz) = encode_msg(msg);
+        let data = compress(&ssz);
+        let topic = self.topics.of(kind, SUBNET);
+        let id = hex::encode(message_id(&topic, &data));
+        if let Msg::SignOff { share, .. } = msg {
+            self.log.write("signed", json!({"kind": "sign_off", "slot": share.epoch}));
+        }
+        let fields = json!({"kind": kind_name(kind), "id": id, "bytes": data.len(), "slot": ndvt_adapter::node::wire::msg_slot(msg), "vote": vote_fields(msg)});
+        match self.swarm.behaviour_mut().publish(IdentTopic::new(topic), data) {
+            Ok(_) => self.log.write("sent", fields),
+            Err(e) => self
+                .log
+                .write("publish_failed", json!({"kind": kind_name(kind), "id": id, "error": e.to_string()})),
+        }
+    }
+
+    fn network_event(
+        &mut self,
+        event: SwarmEvent<gossipsub::Event>,
+        validator: &mut Validator<'_>,
+        core: &mut Core,
+        store: &mut crate::store::Store,
+        file: &NodeFile,
+    ) {
+        match event {
+            SwarmEvent::Behaviour(gossipsub::Event::Message {
+                propagation_source,
+                message_id: id,
+                message,
+            }) => {
+                let now = now_ms(file);
+                let slot = now / SLOT_MS;
+                let Some(kind) = self.topics.kind_of(message.topic.as_str(), SUBNET) else {
+                    let _ = self.swarm.behaviour_mut().report_message_validation_result(
+                        &id,
+                        &propagation_source,
+                        MessageAcceptance::Reject,
+                    );
+                    return;
+                };
+                let hex_id = hex::encode(&id.0);
+                match validator.check(kind, &message.data, slot) {
+                    Err(reason) => {
+                        let acceptance = if reason == DropReason::Duplicate {
+                            MessageAcceptance::Ignore
+                        } else {
+                            MessageAcceptance::Reject
+                        };
+                        let _ = self.swarm.behaviour_mut().report_message_validation_result(
+                            &id,
+                            &propagation_source,
+                            acceptance,
+                        );
+                        self.log.write("drop", json!({"kind": kind_name(kind), "id": hex_id, "reason": reason, "bytes": message.data.len()}));
+                    }
+                    Ok(msg) => {
+                        let _ = self.swarm.behaviour_mut().report_message_validation_result(
+                            &id,
+                            &propagation_source,
+                            MessageAcceptance::Accept,
+                        );
+                        self.log.write("recv", json!({"kind": kind_name(kind), "id": hex_id, "bytes": message.data.len(), "slot": ndvt_adapter::node::wire::msg_slot(&msg), "vote": vote_fields(&msg)}));
+                        // Routing: proposals and sign-offs are for the members of their own group only.
+                        let mine = match &msg {
+                            Msg::Proposal(p) => p.header.proposer_index == core.entry() as u64,
+                            Msg::SignOff { entry, .. } => *entry == core.entry(),
+                            Msg::Block(h) => {
+                                ndvt_adapter::node::ChainStore::insert(store, *h);
+                                true
+                            }
+                            Msg::Vote { .. } => true,
+                        };
+                        if mine {
+                            let actions = core.handle(now, Event::Received(msg), store);
+                            self.carry_out(core, actions, slot);
+                        }
+                    }
+                }
+            }
+            SwarmEvent::ConnectionEstablished { peer_id, .. } => {
+                self.log.write("connected", json!({"peer": peer_id.to_string()}));
+            }
+            _ => {}
+        }
+    }
+}
+
+fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Block => "block",
+        Kind::Proposal => "proposal",
+        Kind::SignOff => "sign_off",
+        Kind::Vote => "vote",
+    }
+}
+
+/// A vote's entry, member and signed data root (what the devnet's report tallies).
+fn vote_fields(msg: &Msg<Sch>) -> serde_json::Value {
+    match msg {
+        Msg::Vote { entry, vote } => json!({
+            "entry": entry,
+            "member": vote.member,
+            "data": hex::encode(vote.data.signing_root()),
+            "head": hex::encode(vote.data.head.root.0),
+            "target": hex::encode(vote.data.target.root.0),
+            "source": hex::encode(vote.data.source.root.0),
+        }),
+        _ => serde_json::Value::Null,
+    }
+}
