@@ -226,11 +226,14 @@ fn the_debug_path_of_each_key() {
     }
 }
 
+/// (public key, epoch, message, signature).
+type Signed = (PublicKey<LeanVm>, u64, [u8; 32], Signature<LeanVm>);
+
 /// Every vector signature and every negative that decodes, in one batch and then shuffled into another:
 /// the lane-per-signature batch answers exactly as one verification at a time, variant for variant.
 #[test]
 fn vectors_and_negatives_in_one_batch_answer_as_single_verification() {
-    let mut owned: Vec<(PublicKey<LeanVm>, u64, [u8; 32], Signature<LeanVm>)> = Vec::new();
+    let mut owned: Vec<Signed> = Vec::new();
     for k in XMSS["keys"].as_array().unwrap() {
         let pk = PublicKey::<LeanVm>::from_bytes(&bytes(&k["public_key"])).unwrap();
         for s in k["signatures"].as_array().unwrap() {

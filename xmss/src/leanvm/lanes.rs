@@ -170,10 +170,10 @@ mod tests {
                 .map(|l| (0..len).map(|i| (seed.wrapping_mul(31 + l as u64) >> (i % 56)) as u8 ^ i as u8).collect())
                 .collect();
             let got = hash_words::<LANES>(len, |l, j| word_of(&messages[l], j));
-            for l in 0..LANES {
-                prop_assert_eq!(node(&lane(&got, l)), reference(&messages[l]));
-                let one = hash_words::<1>(len, |_, j| word_of(&messages[l], j));
-                prop_assert_eq!(node(&lane(&one, 0)), reference(&messages[l]));
+            for (l, message) in messages.iter().enumerate() {
+                prop_assert_eq!(node(&lane(&got, l)), reference(message));
+                let one = hash_words::<1>(len, |_, j| word_of(message, j));
+                prop_assert_eq!(node(&lane(&one, 0)), reference(message));
             }
         }
 
@@ -185,8 +185,8 @@ mod tests {
             let m: Block<LANES> = core::array::from_fn(|i| core::array::from_fn(|l| word_of(&inputs[l], i)));
             compress(&mut h, &m, 64 + 20, true);
             let got = digest(&h);
-            for l in 0..LANES {
-                let full = keyed_reference(&key, &[&inputs[l]]);
+            for (l, input) in inputs.iter().enumerate() {
+                let full = keyed_reference(&key, &[input]);
                 prop_assert_eq!(&node(&lane(&got, l))[..], &full[..16]);
             }
         }
