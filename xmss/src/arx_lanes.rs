@@ -52,9 +52,6 @@ pub(crate) fn round<const N: usize>(v: &mut [Word<N>; 16], m: &[Word<N>; 16], s:
     g(v, [3, 4, 9, 14], &m[s[14]], &m[s[15]]);
 }
 
-/// The message schedule of a round that takes the words in order.
-pub(crate) const IN_ORDER: [usize; 16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
-
 #[inline(always)]
 fn add_by_value<const N: usize>(a: Word<N>, b: Word<N>) -> Word<N> {
     let mut out = a;

@@ -6,13 +6,33 @@
 //! vector instructions. The `blake3` crate stays the reference: the tests compare every output with it.
 
 pub(crate) use crate::arx_lanes::LANES;
-use crate::arx_lanes::{IN_ORDER, Word, round};
+use crate::arx_lanes::{Word, rounds};
 const BLOCK_LEN: usize = 64;
 const CHUNK_LEN: usize = 1024;
 
 const IV: [u32; 8] =
     [0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19];
 const MSG_PERMUTATION: [usize; 16] = [2, 6, 3, 10, 7, 0, 4, 13, 1, 11, 12, 5, 9, 14, 15, 8];
+/// The message word each round reads at each position: round `r` reads the block permuted `r` times, so the
+/// rounds index the block itself instead of permuting a copy between them.
+const SCHEDULES: [[usize; 16]; 7] = {
+    let mut schedules = [[0usize; 16]; 7];
+    let mut i = 0;
+    while i < 16 {
+        schedules[0][i] = i;
+        i += 1;
+    }
+    let mut r = 1;
+    while r < 7 {
+        let mut i = 0;
+        while i < 16 {
+            schedules[r][i] = schedules[r - 1][MSG_PERMUTATION[i]];
+            i += 1;
+        }
+        r += 1;
+    }
+    schedules
+};
 const CHUNK_START: u32 = 1;
 const CHUNK_END: u32 = 2;
 const ROOT: u32 = 8;
@@ -40,13 +60,7 @@ fn compress(cv: &[Word; 8], block: &[Word; 16], block_len: u32, flags: u32) -> [
         splat(block_len),
         splat(flags),
     ];
-    let mut m = *block;
-    for r in 0..7 {
-        round(&mut s, &m, &IN_ORDER);
-        if r < 6 {
-            m = core::array::from_fn(|i| m[MSG_PERMUTATION[i]]);
-        }
-    }
+    rounds(&mut s, block, &SCHEDULES);
     core::array::from_fn(|i| core::array::from_fn(|l| s[i][l] ^ s[i + 8][l]))
 }
 
