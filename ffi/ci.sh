@@ -7,8 +7,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export CARGO_INCREMENTAL=0
-cargo test -p ndvt-ffi --test header --locked --quiet
-cargo build -p ndvt-ffi --profile test --locked --quiet
+if [ -n "${NDVT_FFI_PREBUILT:-}" ]; then
+  # .ci/run: `cargo test --workspace` has run the header test and built the library with the workspace's
+  # features; `-p ndvt-ffi` would resolve features for this package alone and rebuild its dependencies.
+  # This build, with the tests' targets (so dev-dependency features unify as they did), only links the
+  # cdylib and staticlib outputs from the artifacts already there.
+  cargo build --workspace --lib --bins --tests --profile test --locked --quiet
+else
+  cargo test -p ndvt-ffi --test header --locked --quiet
+  cargo build -p ndvt-ffi --profile test --locked --quiet
+fi
 lib_dir="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/debug"
 
 work="$(mktemp -d)"

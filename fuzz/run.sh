@@ -7,7 +7,9 @@
 # stays in fuzz/artifacts/<target>/ and the log in $FUZZ_LOG_DIR (default fuzz/logs/).
 #
 # Needs the nightly toolchain (libFuzzer's instrumentation). Without it, prints a SKIP line and exits 0.
-# Installs cargo-fuzz (cargo install cargo-fuzz --locked) when it is missing.
+# Builds through cargo-fuzz when it is installed, else with plain `cargo +nightly build` and the flags
+# cargo-fuzz 0.13 passes (listed in build_direct below): the same binaries, without the minutes a fresh CI
+# machine would spend compiling cargo-fuzz itself.
 # Environment: FUZZ_SANITIZER (address, the default, or none), FUZZ_LOG_DIR, FUZZ_RSS_LIMIT_MB (2048).
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -22,14 +24,6 @@ if ! cargo +nightly --version >/dev/null 2>&1; then
   echo "SKIP fuzzing: the nightly toolchain is not installed (rustup toolchain install nightly); no target ran"
   exit 0
 fi
-if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
-  echo "cargo-fuzz is missing: installing it (cargo install cargo-fuzz --locked)"
-  if ! cargo install cargo-fuzz --locked; then
-    echo "SKIP fuzzing: cargo-fuzz could not be installed; no target ran"
-    exit 0
-  fi
-fi
-
 # libFuzzer wants a deterministic target; the aggregate verifier would otherwise fan out over rayon.
 export RAYON_NUM_THREADS=1
 # The packed Poseidon1 permutations need the host's SIMD features; cargo-fuzz appends RUSTFLAGS to its own.
@@ -39,7 +33,8 @@ log_dir=${FUZZ_LOG_DIR:-logs}
 mkdir -p "$log_dir"
 flags=(-O --debug-assertions --sanitizer "$sanitizer")
 
-mapfile -t all < <(cargo +nightly fuzz list)
+# The targets: every [[bin]] of fuzz/Cargo.toml (the first `name =` is the package's).
+mapfile -t all < <(sed -n 's/^name = "\(.*\)"$/\1/p' Cargo.toml | tail -n +2)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all[@]}")
 for t in "${targets[@]}"; do
@@ -51,7 +46,29 @@ done
 
 echo "building ${#all[@]} targets (sanitizer $sanitizer, debug assertions and overflow checks on)"
 start=$(date +%s)
-if ! cargo +nightly fuzz build "${flags[@]}" >"$log_dir/build.log" 2>&1; then
+triple=$(rustc +nightly -vV | sed -n 's/^host: //p')
+# cargo-fuzz's build, for release with debug assertions: SanitizerCoverage with inline 8-bit counters, PC
+# table, compare tracing and stack depth, `--cfg fuzzing`, one codegen unit (sancov blocks ThinLTO imports
+# otherwise), the sanitizer, and `--target` so that build scripts are compiled without any of it.
+build_direct() {
+  local rf="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4"
+  rf+=" -Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table"
+  rf+=" -Cllvm-args=-sanitizer-coverage-trace-compares --cfg fuzzing"
+  rf+=" -Cllvm-args=-simplifycfg-branch-fold-threshold=0 -Cllvm-args=-sanitizer-coverage-stack-depth"
+  rf+=" -Cdebug-assertions -Ccodegen-units=1"
+  [ "$sanitizer" != none ] && rf+=" -Zsanitizer=$sanitizer"
+  RUSTFLAGS="$rf $RUSTFLAGS" cargo +nightly build --manifest-path Cargo.toml --target "$triple" --release \
+    --config 'profile.release.debug="line-tables-only"' --bins
+}
+if cargo +nightly fuzz --version >/dev/null 2>&1; then
+  builder="cargo fuzz build"
+  build() { cargo +nightly fuzz build "${flags[@]}"; }
+else
+  builder="cargo +nightly build with cargo-fuzz's flags (cargo-fuzz is not installed)"
+  build() { build_direct; }
+fi
+echo "builder: $builder"
+if ! build >"$log_dir/build.log" 2>&1; then
   tail -40 "$log_dir/build.log"
   echo "fuzz build failed (log: $log_dir/build.log)"
   exit 1
@@ -59,7 +76,6 @@ fi
 echo "built in $(($(date +%s) - start)) s"
 # Run the binaries just built rather than through `cargo fuzz run`, which rebuilds first: every target of
 # one run then fuzzes the same code, even if the sources change meanwhile.
-triple=$(rustc +nightly -vV | sed -n 's/^host: //p')
 bin_dir="${CARGO_TARGET_DIR:-target}/$triple/release"
 
 failed=()
