@@ -22,10 +22,10 @@ pub(crate) type Block<const N: usize> = [Word<N>; 16];
 /// A 16-byte node (digest, chain value, parameter) of every lane, as four little-endian words.
 pub(crate) type NodeWords<const N: usize> = [Word<N>; 4];
 
-const IV: [u32; 8] =
+pub(super) const IV: [u32; 8] =
     [0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19];
 
-const SIGMA: [[usize; 16]; 10] = [
+pub(super) const SIGMA: [[usize; 16]; 10] = [
     [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
     [14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3],
     [11, 8, 12, 0, 5, 2, 15, 13, 10, 14, 3, 6, 7, 1, 9, 4],
@@ -57,6 +57,17 @@ pub(crate) fn initial<const N: usize>(key_len: u32) -> State<N> {
 /// (equal in every lane); `last` marks the final block.
 #[inline]
 pub(crate) fn compress<const N: usize>(h: &mut State<N>, m: &Block<N>, counter: u64, last: bool) {
+    // Sixteen lanes with AVX-512 compiled in: the register form (`lanes_avx512`). The downcasts are checks of
+    // `N` that the compiler folds away.
+    #[cfg(all(target_arch = "x86_64", target_feature = "avx512f"))]
+    {
+        use core::any::Any;
+        let (h_any, m_any): (&mut dyn Any, &dyn Any) = (h, m);
+        if let (Some(h16), Some(m16)) = (h_any.downcast_mut::<State<16>>(), m_any.downcast_ref::<Block<16>>())
+        {
+            return super::lanes_avx512::compress(h16, m16, counter, last);
+        }
+    }
     let mut v: [Word<N>; 16] = core::array::from_fn(|i| if i < 8 { h[i] } else { splat(IV[i - 8]) });
     v[12] = splat(IV[4] ^ counter as u32);
     v[13] = splat(IV[5] ^ (counter >> 32) as u32);
