@@ -57,15 +57,18 @@ pub(crate) fn initial<const N: usize>(key_len: u32) -> State<N> {
 /// (equal in every lane); `last` marks the final block.
 #[inline]
 pub(crate) fn compress<const N: usize>(h: &mut State<N>, m: &Block<N>, counter: u64, last: bool) {
-    // Sixteen lanes with AVX-512 compiled in: the register form (`lanes_avx512`). The downcasts are checks of
-    // `N` that the compiler folds away.
-    #[cfg(all(target_arch = "x86_64", target_feature = "avx512f"))]
+    // Whole registers where the build has them (`lanes_simd`): sixteen lanes with AVX-512, eight with AVX2.
+    // The downcasts are checks of `N` that the compiler folds away.
+    #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
     {
         use core::any::Any;
         let (h_any, m_any): (&mut dyn Any, &dyn Any) = (h, m);
-        if let (Some(h16), Some(m16)) = (h_any.downcast_mut::<State<16>>(), m_any.downcast_ref::<Block<16>>())
-        {
-            return super::lanes_avx512::compress(h16, m16, counter, last);
+        #[cfg(target_feature = "avx512f")]
+        if let (Some(h), Some(m)) = (h_any.downcast_mut::<State<16>>(), m_any.downcast_ref::<Block<16>>()) {
+            return super::lanes_simd::compress16(h, m, counter, last);
+        }
+        if let (Some(h), Some(m)) = (h_any.downcast_mut::<State<8>>(), m_any.downcast_ref::<Block<8>>()) {
+            return super::lanes_simd::compress8(h, m, counter, last);
         }
     }
     let mut v: [Word<N>; 16] = core::array::from_fn(|i| if i < 8 { h[i] } else { splat(IV[i - 8]) });
@@ -172,15 +175,20 @@ mod tests {
 
     proptest! {
         /// Every length the back-end uses, and the block boundaries around them, against the crate, on the
-        /// batch width and on one lane.
+        /// batch width, on eight lanes (AVX2 registers where built with AVX2, even on AVX-512 builds) and on
+        /// one lane.
         #[test]
         fn unkeyed_lanes_equal_the_crate(seed in any::<u64>(), len in prop::sample::select(vec![0usize, 1, 20, 48, 63, 64, 65, 96, 128, 704])) {
             let messages: Vec<Vec<u8>> = (0..LANES)
                 .map(|l| (0..len).map(|i| (seed.wrapping_mul(31 + l as u64) >> (i % 56)) as u8 ^ i as u8).collect())
                 .collect();
             let got = hash_words::<LANES>(len, |l, j| word_of(&messages[l], j));
+            let eight = hash_words::<8>(len, |l, j| word_of(&messages[l % LANES], j));
             for (l, message) in messages.iter().enumerate() {
                 prop_assert_eq!(node(&lane(&got, l)), reference(message));
+                if l < 8 {
+                    prop_assert_eq!(node(&lane(&eight, l)), reference(message));
+                }
                 let one = hash_words::<1>(len, |_, j| word_of(message, j));
                 prop_assert_eq!(node(&lane(&one, 0)), reference(message));
             }

@@ -27,8 +27,8 @@ mod calls;
 mod encoding;
 mod hash;
 mod lanes;
-#[cfg(all(target_arch = "x86_64", target_feature = "avx512f"))]
-mod lanes_avx512;
+#[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
+mod lanes_simd;
 mod layout;
 
 pub use backend::Blake2sLeanVm;
