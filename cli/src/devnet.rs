@@ -9,13 +9,14 @@ use std::time::{Duration, Instant};
 
 use clap::{Args, Subcommand};
 use ndvt_adapter::node::SLOT_MS;
-use ndvt_adapter::sim::{FaultKind, Scenario, create_node_keys, identities, key_dirs};
+use ndvt_adapter::sim::{create_node_keys, create_rogue_node_keys, identities, key_dirs, rogue_key_dirs};
 use ndvt_node::config::{NodeFile, write_identities};
 use ndvt_node::log::unix_ms;
 use ndvt_node::net::loopback;
 
 use crate::Failure;
-use crate::devnet_report::{NodeUsage, build_report};
+use crate::devnet_faults::{byzantine, crashes, pauses};
+use crate::devnet_report::{Applied, NodeUsage, build_report};
 
 /// `ndvt devnet` subcommands.
 #[derive(Subcommand, Debug)]
@@ -65,6 +66,8 @@ struct NodeProc {
     identity: usize,
     child: Option<Child>,
     usage: NodeUsage,
+    /// SIGSTOPped by a `late` fault and not yet continued.
+    paused: bool,
 }
 
 impl NodeProc {
@@ -89,9 +92,26 @@ impl NodeProc {
     fn crash(&mut self) {
         self.sample();
         self.usage.close_sample();
+        self.paused = false;
         if let Some(mut c) = self.child.take() {
             let _ = c.kill();
             let _ = c.wait();
+        }
+    }
+
+    /// SIGSTOP (a `late` fault: the process does nothing until continued).
+    fn pause(&mut self) {
+        if self.child.is_some() {
+            self.signal("-STOP");
+            self.paused = true;
+        }
+    }
+
+    /// SIGCONT after a pause.
+    fn resume(&mut self) {
+        if self.paused {
+            self.signal("-CONT");
+            self.paused = false;
         }
     }
 
@@ -100,6 +120,8 @@ impl NodeProc {
         self.sample();
         self.usage.close_sample();
         self.signal("-TERM");
+        // A stopped process would only see its SIGTERM once continued.
+        self.resume();
         let Some(mut c) = self.child.take() else { return };
         let deadline = Instant::now() + STOP_TIMEOUT;
         while Instant::now() < deadline {
@@ -142,35 +164,6 @@ fn write_pids(dir: &Path, procs: &[NodeProc]) -> Result<(), Failure> {
     fs::write(dir.join("pids"), text).map_err(io(dir))
 }
 
-/// A crash fault for real: SIGKILL at `kill_ms`, restart at `restart_ms` (ms since genesis).
-struct Crash {
-    identity: usize,
-    kill_ms: u64,
-    restart_ms: Option<u64>,
-    killed: bool,
-}
-
-fn crashes(scenario: &Scenario) -> (Vec<usize>, Vec<Crash>) {
-    let (mut never, mut out) = (Vec::new(), Vec::new());
-    let mut first = 0usize;
-    for g in &scenario.groups {
-        for f in g.faults.iter().filter(|f| f.kind == FaultKind::Crashed) {
-            let identity = first + usize::from(f.member);
-            if f.from_slot == 0 && f.until_slot.is_none() {
-                never.push(identity);
-                continue;
-            }
-            // Killed after its slot-`from` attestation went out (interval 1 ends at 1.6 s); restarted just
-            // before slot `until` begins, so that it is back for that slot's duties.
-            let kill_ms = f.from_slot * SLOT_MS + 1_600;
-            let restart_ms = f.until_slot.map(|u| (u * SLOT_MS).saturating_sub(500));
-            out.push(Crash { identity, kill_ms, restart_ms, killed: false });
-        }
-        first += usize::from(g.n);
-    }
-    (never, out)
-}
-
 fn up(args: &UpArgs) -> Result<(), Failure> {
     let mut scenario = crate::simulate::load(Some(&args.scenario))?;
     if let Some(slots) = args.slots {
@@ -191,9 +184,15 @@ fn up(args: &UpArgs) -> Result<(), Failure> {
         fs::remove_dir_all(&keys).map_err(io(&keys))?;
     }
     fs::create_dir_all(&keys).map_err(io(&keys))?;
+    let rogue = byzantine(&scenario);
     for i in 0..ids.len() {
         create_node_keys(&keys, scenario.seed, i, scenario.slots)
             .map_err(|e| Failure::invalid(crate::describe(&e)))?;
+        // The fault injector of an equivocating member: a second record over the same keys, on purpose.
+        if rogue.contains(&i) {
+            create_rogue_node_keys(&keys, scenario.seed, i, scenario.slots)
+                .map_err(|e| Failure::invalid(crate::describe(&e)))?;
+        }
     }
     let text = scenario.to_toml().map_err(|e| Failure::invalid(e.to_string()))?;
     fs::write(dir.join("scenario.toml"), text).map_err(io(dir))?;
@@ -203,6 +202,7 @@ fn up(args: &UpArgs) -> Result<(), Failure> {
         .map_err(io(dir))?;
     fs::write(dir.join("validators.yaml"), crate::genesis::validators_yaml(&ids)).map_err(io(dir))?;
     let base = scenario.devnet.ports_base;
+    let late = pauses(&scenario);
     for i in 0..ids.len() {
         let (a, p) = key_dirs(&keys, i);
         let log = dir.join(format!("node{i}.jsonl"));
@@ -221,6 +221,10 @@ fn up(args: &UpArgs) -> Result<(), Failure> {
             log,
             // Nodes stop by themselves when slot N + 1 begins, so that no block is left half-propagated.
             last_slot: Some(scenario.slots),
+            // The driver delays a late member's votes by SIGSTOP, so the node must not delay them again.
+            late_by_signal: late.iter().any(|p| p.identity == i),
+            network_shim: true,
+            rogue_key_dirs: rogue.contains(&i).then(|| rogue_key_dirs(&keys, i)),
         };
         let text = toml::to_string(&file).map_err(|e| Failure::invalid(e.to_string()))?;
         fs::write(dir.join(format!("node{i}.toml")), text).map_err(io(dir))?;
@@ -228,12 +232,19 @@ fn up(args: &UpArgs) -> Result<(), Failure> {
     let (never, mut faults) = crashes(&scenario);
     let mut procs: Vec<NodeProc> = Vec::new();
     for i in (0..ids.len()).filter(|i| !never.contains(i)) {
-        procs.push(NodeProc { identity: i, child: Some(spawn(dir, i)?), usage: NodeUsage::default() });
+        procs.push(NodeProc {
+            identity: i,
+            child: Some(spawn(dir, i)?),
+            usage: NodeUsage::default(),
+            paused: false,
+        });
     }
     write_pids(dir, &procs)?;
     let end_ms = (scenario.slots + 1) * SLOT_MS + 400;
     let mut restarts = 0u64;
     let mut sampled = 0u64;
+    let mut paused_done = vec![false; late.len()];
+    let mut pauses_applied = 0u64;
     loop {
         let now = unix_ms().saturating_sub(genesis_ms);
         if unix_ms() >= genesis_ms && now >= end_ms {
@@ -255,6 +266,22 @@ fn up(args: &UpArgs) -> Result<(), Failure> {
                 write_pids(dir, &procs)?;
             }
         }
+        let since_genesis = if unix_ms() >= genesis_ms { Some(unix_ms() - genesis_ms) } else { None };
+        for (pause, done) in late.iter().zip(paused_done.iter_mut()).filter(|(_, d)| !**d) {
+            let Some(now) = since_genesis.filter(|t| *t >= pause.stop_ms) else { continue };
+            let Some(p) = procs.iter_mut().find(|p| p.identity == pause.identity) else { continue };
+            if now < pause.cont_ms {
+                if !p.paused {
+                    p.pause();
+                }
+            } else {
+                if p.paused {
+                    pauses_applied += 1;
+                }
+                p.resume();
+                *done = true;
+            }
+        }
         if unix_ms() / 1000 > sampled {
             sampled = unix_ms() / 1000;
             procs.iter_mut().for_each(NodeProc::sample);
@@ -266,8 +293,9 @@ fn up(args: &UpArgs) -> Result<(), Failure> {
     }
     let _ = fs::remove_file(dir.join("pids"));
     let usage: Vec<_> = procs.iter().map(|p| (p.identity, p.usage)).collect();
-    let report = build_report(dir, &scenario, &ids, &usage, genesis_ms, restarts)
-        .map_err(|e| Failure::invalid(format!("report: {e}")))?;
+    let report =
+        build_report(dir, &scenario, &ids, &usage, genesis_ms, Applied { restarts, pauses: pauses_applied })
+            .map_err(|e| Failure::invalid(format!("report: {e}")))?;
     if args.json {
         println!("{}", report.to_json());
     } else {
@@ -291,6 +319,8 @@ fn down(dir: &Path) -> Result<(), Failure> {
         .collect();
     for pid in &pids {
         let _ = Command::new("kill").args(["-TERM", &pid.to_string()]).status();
+        // A node left SIGSTOPped by a `late` fault handles its SIGTERM only once continued.
+        let _ = Command::new("kill").args(["-CONT", &pid.to_string()]).stderr(Stdio::null()).status();
     }
     let deadline = Instant::now() + STOP_TIMEOUT;
     while Instant::now() < deadline && pids.iter().any(ours) {

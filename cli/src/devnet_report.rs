@@ -7,49 +7,13 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use ndvt_adapter::node::{INTERVAL_MS, SLOT_MS};
-use ndvt_adapter::sim::{Components, EntryReport, Identity, Report, Roster, Scenario};
+use ndvt_adapter::sim::{
+    Components, EntryReport, FaultKind, Identity, Report, Roster, Scenario, SlashableEvent,
+};
 use serde::Serialize;
 use serde_json::Value;
 
-/// CPU and memory of one identity's processes (summed over restarts; peak over all).
-#[derive(Clone, Copy, Debug, Default, Serialize)]
-pub struct NodeUsage {
-    /// User + system CPU seconds.
-    pub cpu_s: f64,
-    /// Peak resident set, KiB.
-    pub peak_rss_kib: u64,
-    #[serde(skip)]
-    base_cpu_s: f64,
-    #[serde(skip)]
-    last_cpu_s: f64,
-}
-
-impl NodeUsage {
-    /// Reads `/proc/<pid>` (Linux): CPU time and the high-water mark of the resident set.
-    pub fn add_sample(&mut self, pid: u32) {
-        if let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-            // Fields after the parenthesised command name; utime and stime are fields 14 and 15 (1-based).
-            let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-            let f: Vec<&str> = rest.split_whitespace().collect();
-            let ticks = |i: usize| f.get(i).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0);
-            self.last_cpu_s = (ticks(11) + ticks(12)) / 100.0;
-            self.cpu_s = self.base_cpu_s + self.last_cpu_s;
-        }
-        if let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
-            let hwm = status
-                .lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.split_whitespace().next().and_then(|n| n.parse::<u64>().ok()));
-            self.peak_rss_kib = self.peak_rss_kib.max(hwm.unwrap_or(0));
-        }
-    }
-
-    /// The process is about to go: a restarted one counts its CPU from zero again.
-    pub fn close_sample(&mut self) {
-        self.base_cpu_s += self.last_cpu_s;
-        self.last_cpu_s = 0.0;
-    }
-}
+pub use crate::devnet_usage::NodeUsage;
 
 /// The devnet report: the simulator's fields plus the real run's.
 #[derive(Debug, Serialize)]
@@ -63,6 +27,8 @@ pub struct DevnetReport {
     pub processes: usize,
     /// Restarts after a crash.
     pub restarts: u64,
+    /// SIGSTOP/SIGCONT pauses applied to `late` members (one per late slot).
+    pub pauses: u64,
     /// Refusals by a restarted node's signers of an epoch they had signed before the crash.
     pub refusals_after_restart: u64,
     /// Gossip latency from publish to receipt (one clock: every node runs on this host), ms.
@@ -81,7 +47,10 @@ pub struct DevnetReport {
     pub transport: String,
     /// How each fault was applied.
     pub fault_mechanisms: Vec<String>,
-    /// Payloads dropped by validation, per reason.
+    /// Members seen signing two conflicting votes in one slot (Byzantine members, proven by their own
+    /// signatures; slashable only when m of a group do it, which `slashable_events` counts).
+    pub equivocations: u64,
+    /// Payloads dropped, per reason: validation's, and the shim's `loss` and `partition`.
     pub drops: BTreeMap<String, u64>,
     /// True if every node's last head is the same block.
     pub final_heads_agree: bool,
@@ -102,7 +71,7 @@ impl DevnetReport {
         out.push_str(&format!(
             "devnet: {} nodes in {} processes over {}; restarts {}, refusals after restart {}\n\
              gossip: {} messages ({:.1}/slot), {} bytes ({:.0}/slot), latency p50 {} p99 {}; drops {:?}\n\
-             final heads agree: {}; faults: {}\n",
+             final heads agree: {}; faults: {}; pauses {}, equivocations {}\n",
             self.nodes,
             self.processes,
             self.transport,
@@ -117,6 +86,8 @@ impl DevnetReport {
             self.drops,
             self.final_heads_agree,
             if self.fault_mechanisms.is_empty() { "none".into() } else { self.fault_mechanisms.join(", ") },
+            self.pauses,
+            self.equivocations,
         ));
         for (i, u) in &self.usage {
             out.push_str(&format!("  node {i}: {:.2} CPU s, peak RSS {} KiB\n", u.cpu_s, u.peak_rss_kib));
@@ -156,6 +127,15 @@ struct SeenVote {
     source: String,
 }
 
+/// What the driver itself did to the processes (the logs cannot tell: a stopped process logs nothing).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Applied {
+    /// Restarts after a crash.
+    pub restarts: u64,
+    /// SIGSTOP/SIGCONT pauses of `late` members.
+    pub pauses: u64,
+}
+
 /// Builds the report from the logs in `dir`.
 pub fn build_report(
     dir: &Path,
@@ -163,8 +143,9 @@ pub fn build_report(
     ids: &[Identity],
     usage: &[(usize, NodeUsage)],
     genesis_ms: u64,
-    restarts: u64,
+    applied: Applied,
 ) -> Result<DevnetReport, String> {
+    let restarts = applied.restarts;
     let roster = Roster::new(scenario, ids).map_err(|e| e.to_string())?;
     let logs = read_logs(dir, ids.len());
     let slots = scenario.slots;
@@ -174,6 +155,10 @@ pub fn build_report(
     let mut certified: BTreeMap<u64, BTreeMap<String, u64>> = BTreeMap::new();
     let mut last_head: BTreeMap<u64, String> = BTreeMap::new();
     let mut drops: BTreeMap<String, u64> = BTreeMap::new();
+    let mut shim: BTreeSet<String> = BTreeSet::new();
+    // Slashing evidence the nodes verified, once per conflict (every node logs the same key).
+    let mut slashings: BTreeMap<String, (usize, String, String, (u64, u64))> = BTreeMap::new();
+    let mut equivocations: BTreeSet<(u64, u64, u64)> = BTreeSet::new();
     for r in &logs {
         match s(r, "ev").as_str() {
             "sent" => {
@@ -181,7 +166,11 @@ pub fn build_report(
                 bytes += u(r, "bytes");
                 sent.entry(s(r, "id")).or_insert(u(r, "t_ms"));
             }
-            "start" => processes += 1,
+            "start" => {
+                processes += 1;
+                let applied = r.get("shim").and_then(Value::as_array).into_iter().flatten();
+                shim.extend(applied.filter_map(Value::as_str).map(str::to_string));
+            }
             "refused" if r.get("probe").and_then(Value::as_bool) == Some(true) => refusals_after_restart += 1,
             "signed" if r.get("probe").and_then(Value::as_bool) == Some(true) => released_after_restart += 1,
             "certified" => {
@@ -193,17 +182,41 @@ pub fn build_report(
                 last_head.insert(u(r, "node"), s(r, "root"));
             }
             "drop" => *drops.entry(s(r, "reason")).or_default() += 1,
+            "slashing" => {
+                let slots = r.get("slots").and_then(Value::as_array);
+                let slot = |i: usize| slots.and_then(|a| a.get(i)).and_then(Value::as_u64).unwrap_or(0);
+                let event = (u(r, "entry") as usize, s(r, "offence"), s(r, "component"), (slot(0), slot(1)));
+                slashings.entry(s(r, "key")).or_insert(event);
+            }
+            "equivocation" => {
+                equivocations.insert((u(r, "entry"), u(r, "member"), u(r, "slot")));
+            }
             _ => {}
         }
     }
+    // As the simulator counts them: members with a Byzantine fault, and per group those faulty from slot 0.
+    let byzantine_members: BTreeSet<(usize, u8)> = scenario
+        .groups
+        .iter()
+        .enumerate()
+        .flat_map(|(e, g)| g.faults.iter().filter(|f| f.kind.is_byzantine()).map(move |f| (e, f.member)))
+        .collect();
+    let from_start = |e: usize, k: &dyn Fn(FaultKind) -> bool| {
+        scenario
+            .groups
+            .get(e)
+            .map_or(0, |g| g.faults.iter().filter(|f| k(f.kind) && f.from_slot == 0).count() as u8)
+    };
     let mut latencies = Vec::new();
     // (slot, entry) → member → first arrival of its vote.
     let mut votes: BTreeMap<(u64, usize), BTreeMap<u64, SeenVote>> = BTreeMap::new();
     let mut double_votes: BTreeSet<(u64, usize, u64)> = BTreeSet::new();
+    let mut first_data: BTreeMap<(u64, usize, u64), String> = BTreeMap::new();
     for r in logs.iter().filter(|r| s(r, "ev") == "recv") {
         let t = u(r, "t_ms");
         if let Some(t0) = sent.get(&s(r, "id")) {
-            latencies.push(t.saturating_sub(*t0));
+            // The real stack's latency: without the delay the shim added on purpose.
+            latencies.push(t.saturating_sub(u(r, "shim_ms")).saturating_sub(*t0));
         }
         let Some(v) = r.get("vote").filter(|v| v.is_object()) else { continue };
         let key = (u(r, "slot"), u(v, "entry") as usize);
@@ -214,14 +227,29 @@ pub fn build_report(
             target: s(v, "target"),
             source: s(v, "source"),
         };
-        let members = votes.entry(key).or_default();
-        match members.get_mut(&u(v, "member")) {
-            Some(old) if old.data != seen.data => {
-                double_votes.insert((key.0, key.1, u(v, "member")));
+        let member = u(v, "member");
+        match first_data.get(&(key.0, key.1, member)) {
+            Some(d) if *d != seen.data => {
+                if !byzantine_members.contains(&(key.1, member as u8)) {
+                    double_votes.insert((key.0, key.1, member));
+                }
             }
-            Some(old) => old.t = old.t.min(t),
+            Some(_) => {}
             None => {
-                members.insert(u(v, "member"), seen);
+                first_data.insert((key.0, key.1, member), seen.data.clone());
+            }
+        }
+        // As at the simulator's aggregator: a vote counts only if it arrived before interval 2 closed the
+        // slot's votes (a late member's vote past it is a missed duty in both).
+        if t >= genesis_ms + key.0 * SLOT_MS + 2 * INTERVAL_MS {
+            continue;
+        }
+        let members = votes.entry(key).or_default();
+        match members.get_mut(&member) {
+            Some(old) if old.data == seen.data => old.t = old.t.min(t),
+            Some(_) => {}
+            None => {
+                members.insert(member, seen);
             }
         }
     }
@@ -250,6 +278,9 @@ pub fn build_report(
             name: meta.name.clone(),
             m: meta.attestation.threshold(),
             n: meta.attestation.size(),
+            crashed: from_start(e, &|k| k == FaultKind::Crashed),
+            byzantine: from_start(e, &FaultKind::is_byzantine),
+            slashable_events: slashings.values().filter(|s| s.0 == e).count() as u64,
             ..EntryReport::default()
         };
         let mut ttq = Vec::new();
@@ -307,26 +338,57 @@ pub fn build_report(
     report.participation_head = ratio(gc.head, gd);
     report.singles_participation = ratio(sq, sd);
     report.conflicting_blocks = certified.values().filter(|c| c.len() > 1).count() as u64;
+    // Fewer than m Byzantine members cannot make their group slashable or fork it alone: honest members
+    // signed too, which is a safety failure (the simulator's rule). A Byzantine quorum's own misbehaviour is
+    // reported, not counted.
+    let honest = |e: usize| {
+        roster
+            .entries
+            .get(e)
+            .is_some_and(|m| from_start(e, &FaultKind::is_byzantine) < m.attestation.threshold())
+    };
+    let honest_forks = certified
+        .iter()
+        .filter(|(slot, c)| c.len() > 1 && roster.proposer(**slot).is_some_and(&honest))
+        .count() as u64;
+    let honest_slashed = slashings.values().filter(|s| honest(s.0)).count() as u64;
+    report.slashable_events = slashings.len() as u64;
+    for (entry, offence, component, slots) in slashings.values() {
+        let Some(meta) = roster.entries.get(*entry) else { continue };
+        report.slashings.push(SlashableEvent {
+            group: meta.name.clone(),
+            offence: offence.clone(),
+            component: component.clone(),
+            slots: *slots,
+            byzantine: from_start(*entry, &FaultKind::is_byzantine),
+            m: meta.attestation.threshold(),
+        });
+    }
     report.signer_refusals = logs.iter().filter(|r| s(r, "ev") == "refused").count() as u64;
     report.messages_dropped = drops.values().sum();
     // Honest members never sign two votes for one slot nor two blocks of one slot; a signer that released an
-    // epoch it had signed before its crash is a violation too. (Equivocating members are not run as nodes yet.)
-    report.safety_violations = report.conflicting_blocks + double_votes.len() as u64 + released_after_restart;
+    // epoch it had signed before its crash is a violation too.
+    report.safety_violations =
+        honest_forks + honest_slashed + double_votes.len() as u64 + released_after_restart;
     let per_slot = |x: u64| x as f64 / slots.max(1) as f64;
     report.overhead.messages_per_slot = per_slot(messages);
     let heads: BTreeSet<&String> = last_head.values().collect();
     let mut fault_mechanisms = Vec::new();
-    if scenario
-        .groups
-        .iter()
-        .any(|g| g.faults.iter().any(|f| f.kind == ndvt_adapter::sim::FaultKind::Crashed))
-    {
+    if scenario.groups.iter().any(|g| g.faults.iter().any(|f| f.kind == FaultKind::Crashed)) {
         fault_mechanisms.push("crash: SIGKILL (restart: same key directories)".to_string());
+    }
+    if applied.pauses > 0 {
+        fault_mechanisms.push("sigstop".to_string());
+    }
+    fault_mechanisms.extend(shim);
+    if logs.iter().any(|r| s(r, "ev") == "rogue_signers") {
+        fault_mechanisms.push("equivocator: second durable record (test-only)".to_string());
     }
     Ok(DevnetReport {
         nodes: ids.len(),
         processes,
         restarts,
+        pauses: applied.pauses,
         refusals_after_restart,
         gossip_latency_ms_p50: percentile(&latencies, 0.5),
         gossip_latency_ms_p99: percentile(&latencies, 0.99),
@@ -336,6 +398,7 @@ pub fn build_report(
         bytes_per_slot: per_slot(bytes),
         transport: "quic".into(),
         fault_mechanisms,
+        equivocations: equivocations.len() as u64,
         drops,
         final_heads_agree: heads.len() <= 1,
         usage: usage.iter().map(|(i, u)| (*i, *u)).collect(),

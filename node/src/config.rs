@@ -35,6 +35,21 @@ pub struct NodeFile {
     /// Stop by itself after this slot (default: run until SIGTERM).
     #[serde(default)]
     pub last_slot: Option<u64>,
+    /// The scenario's `late` faults of this identity are applied from outside, by SIGSTOP/SIGCONT around its
+    /// attestation moment (`ndvt devnet up` does): the node then attests on time by its own clock, and the
+    /// pause makes it late. Without this flag the node delays its attestation itself (the core's schedule).
+    #[serde(default)]
+    pub late_by_signal: bool,
+    /// Apply the scenario's `[network]` (loss, latency plus jitter) and `partitions` to what this node
+    /// receives, by the simulator's network model (`shim.rs`): the stand-in for `tc netem`. Off for a node on
+    /// a real network.
+    #[serde(default)]
+    pub network_shim: bool,
+    /// **Test-only fault injector**: the second durable records over this identity's same keys (attestation,
+    /// proposal) that an `equivocating` or `equivocating-target` member signs its conflicting data with
+    /// (`sim::create_rogue_node_keys`). Never set for an honest node.
+    #[serde(default)]
+    pub rogue_key_dirs: Option<(PathBuf, PathBuf)>,
 }
 
 fn default_host() -> String {

@@ -10,12 +10,16 @@ pub mod log;
 #[cfg(feature = "net")]
 pub mod net;
 #[cfg(feature = "net")]
+mod receive;
+#[cfg(feature = "net")]
 pub mod run;
+#[cfg(feature = "net")]
+pub mod shim;
 pub mod store;
 pub mod validate;
 pub mod wire;
 
 pub use config::NodeFile;
 #[cfg(feature = "net")]
-pub use run::{RunError, fork_digest, run};
+pub use run::{RunError, devnet_digest, fork_digest, run};
 pub use validate::{DropReason, Validator};

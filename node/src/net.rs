@@ -10,6 +10,7 @@ use libp2p::gossipsub::{
 };
 use libp2p::identity::Keypair;
 use libp2p::{Multiaddr, Swarm, SwarmBuilder};
+use sha2::{Digest, Sha256};
 
 use crate::wire::{MAX_PAYLOAD_BYTES, message_id};
 
@@ -102,6 +103,18 @@ pub fn swarm(
         .build();
     swarm.listen_on(listen.clone()).map_err(|source| NetError::Listen { addr: listen, source })?;
     Ok(swarm)
+}
+
+/// Identity `identity`'s peer key in the devnet of `devnet` (its identities' digest), derived so that every
+/// node knows every other's peer id (the shim needs to know who relayed a message). Devnet-only: anyone
+/// who knows the public keys can derive these, which is harmless here because a peer id carries no stake
+/// (every vote and sign-off is checked against its XMSS key) but would not do for a real network.
+pub fn peer_keypair(devnet: &[u8; 32], identity: usize) -> Result<Keypair, NetError> {
+    let seed = [b"ndvt/devnet/peer".as_slice(), devnet, &(identity as u64).to_le_bytes()].concat();
+    let mut bytes: [u8; 32] = Sha256::digest(seed).into();
+    let secret = libp2p::identity::secp256k1::SecretKey::try_from_bytes(&mut bytes)
+        .map_err(|e| NetError::Config(format!("peer key of identity {identity}: {e}")))?;
+    Ok(libp2p::identity::secp256k1::Keypair::from(secret).into())
 }
 
 /// The QUIC multiaddr of `port` on 127.0.0.1.

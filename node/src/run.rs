@@ -2,17 +2,21 @@
 //! clock ticks and validated gossip into core events and carries out the core's actions; no protocol rule
 //! lives here.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use libp2p::futures::StreamExt;
-use libp2p::gossipsub::{self, IdentTopic, MessageAcceptance};
+use libp2p::gossipsub::{self, IdentTopic};
 use libp2p::swarm::SwarmEvent;
-use libp2p::{Multiaddr, Swarm, identity::Keypair};
+use libp2p::{Multiaddr, Swarm};
+use ndvt_adapter::accounting::MemberVote;
+use ndvt_adapter::node::detect::SlashingDetector;
 use ndvt_adapter::node::schedule::{Duty, duties};
 use ndvt_adapter::node::wire::{Kind, encode_msg};
 use ndvt_adapter::node::{Action, Event, Msg, NodeCore, Refusal, SLOT_MS, Signers};
-use ndvt_adapter::sim::{Identity, NodeSigners, Roster, Sch, open_node_signers, prepare};
+use ndvt_adapter::sim::{
+    FaultKind, Identity, NodeSigners, Roster, Sch, open_node_signers, open_rogue_signers, prepare,
+};
 use ndvt_aggregation::XmssMember;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -20,14 +24,16 @@ use tokio::signal::unix::{SignalKind, signal};
 
 use crate::config::{NodeFile, read_identities};
 use crate::log::{EventLog, unix_ms};
-use crate::net::{NetError, swarm};
+use crate::net::{NetError, peer_keypair, swarm};
+use crate::receive::{Held, kind_name, vote_fields};
+use crate::shim::Shim;
 use crate::validate::{DropReason, Validator};
 use crate::wire::{Topics, compress, message_id};
 
 /// The one attestation subnet of a devnet (every node subscribes to it).
 pub const SUBNET: u64 = 0;
 
-type Core = NodeCore<Sch, XmssMember<ndvt_adapter::sim::Instance>>;
+pub(crate) type Core = NodeCore<Sch, XmssMember<ndvt_adapter::sim::Instance>>;
 
 /// Why a node could not run.
 #[derive(Debug, thiserror::Error)]
@@ -81,11 +87,23 @@ async fn run_async(file: &NodeFile) -> Result<(), RunError> {
     let scenario = file.load_scenario()?;
     let ids = read_identities(&file.identities)?;
     let roster = Roster::new(&scenario, &ids)?;
-    let cfg = roster.node_config(file.identity).ok_or(RunError::UnknownIdentity(file.identity))?;
+    let node_config = || {
+        let mut cfg = roster.node_config(file.identity).ok_or(RunError::UnknownIdentity(file.identity))?;
+        if file.late_by_signal {
+            // The pause from outside is the lateness; delaying the duty as well would count it twice.
+            cfg.faults.retain(|f| f.kind != FaultKind::Late);
+        }
+        Ok::<_, RunError>(cfg)
+    };
+    let cfg = node_config()?;
     let (entry, member) = (cfg.entry, cfg.member);
     let mut log = EventLog::open(&file.log, file.identity).map_err(RunError::Log)?;
     let mut signers: Signers<_> =
         open_node_signers(&file.attestation_key_dir, &file.proposal_key_dir, member)?;
+    if let Some((a, p)) = &file.rogue_key_dirs {
+        signers.rogue = Some(open_rogue_signers(a, p, member)?);
+        log.write("rogue_signers", json!({"attestation": a, "proposal": p}));
+    }
     for (key, epoch, refused) in probe_restart(&mut signers) {
         let ev = if refused { "refused" } else { "signed" };
         log.write(ev, json!({"kind": key, "slot": epoch, "probe": true}));
@@ -97,7 +115,7 @@ async fn run_async(file: &NodeFile) -> Result<(), RunError> {
         );
         u64::from_le_bytes(core::array::from_fn(|i| d[i])) % spread
     };
-    let sched = roster.node_config(file.identity).ok_or(RunError::UnknownIdentity(file.identity))?;
+    let sched = node_config()?;
     let mut core: Core = NodeCore::new(cfg, signers, roster.genesis);
     let mut store = crate::store::Store::new(roster.genesis);
     let mut validator = Validator::new(&roster);
@@ -107,13 +125,30 @@ async fn run_async(file: &NodeFile) -> Result<(), RunError> {
         format!("/ip4/{}/udp/{}/quic-v1", file.listen_host, file.listen_port).parse().map_err(|_| {
             NetError::Config(format!("bad listen address {}:{}", file.listen_host, file.listen_port))
         })?;
-    let mut swarm = swarm(Keypair::generate_secp256k1(), listen, &names)?;
+    // Every node derives every identity's peer id, so that the shim knows who relayed a message.
+    let digest = devnet_digest(&ids);
+    let mut peers = HashMap::new();
+    for i in 0..ids.len() {
+        peers.insert(peer_keypair(&digest, i)?.public().to_peer_id(), i);
+    }
+    let shim = Shim::new(&scenario, file.identity, peers, file.network_shim);
+    let mut swarm = swarm(peer_keypair(&digest, file.identity)?, listen, &names)?;
     // Peers start in any order: an address is dialled again every second until a connection to it is up.
     let mut undialled: Vec<Multiaddr> = file.bootstrap.iter().filter_map(|p| p.parse().ok()).collect();
     let mut redial = tokio::time::interval(Duration::from_secs(1));
-    log.write("start", json!({"entry": entry, "member": member, "pid": std::process::id(), "peer_id": swarm.local_peer_id().to_string(), "justified_slot": 0}));
+    log.write("start", json!({"entry": entry, "member": member, "pid": std::process::id(), "peer_id": swarm.local_peer_id().to_string(), "justified_slot": 0, "shim": shim.mechanisms()}));
     let mut term = signal(SignalKind::terminate()).map_err(RunError::Runtime)?;
-    let mut ctx = Ctx { log: &mut log, topics: &topics, swarm: &mut swarm, head_slot: 0 };
+    let mut ctx = Ctx {
+        log: &mut log,
+        topics: &topics,
+        swarm: &mut swarm,
+        head_slot: 0,
+        shim,
+        held: BTreeMap::new(),
+        held_seq: 0,
+        roster: &roster,
+        detector: SlashingDetector::default(),
+    };
     let mut pending: BTreeMap<(u64, Duty), u64> = BTreeMap::new();
     let mut slot = now_ms(file).div_ceil(SLOT_MS).max(1);
     for (t, d) in duties(&sched, slot, roster.proposer(slot), race_offset(slot)) {
@@ -123,13 +158,20 @@ async fn run_async(file: &NodeFile) -> Result<(), RunError> {
         let next = pending.keys().next().map_or(SLOT_MS, |(t, _)| *t);
         // Absolute time: before genesis `now_ms` is 0, and the wait must still end at the duty's moment.
         let wait = Duration::from_millis((file.genesis_ms + next).saturating_sub(unix_ms()));
+        let held_wait =
+            ctx.held.keys().next().map(|(due, _)| Duration::from_millis(due.saturating_sub(unix_ms())));
         tokio::select! {
+            _ = tokio::time::sleep(held_wait.unwrap_or_default()), if held_wait.is_some() => {
+                ctx.release_due(&mut core, &mut store, file);
+            }
             _ = tokio::time::sleep(wait) => {
                 if file.genesis_ms + next > unix_ms() {
                     continue;
                 }
                 let Some(((_, duty), s)) = pending.pop_first() else { continue };
                 if duty == Duty::SlotStart {
+                    // The slots before this one are in: look for slashing evidence in them.
+                    ctx.detect(s);
                     if file.last_slot.is_some_and(|last| s > last) {
                         break;
                     }
@@ -171,31 +213,44 @@ async fn run_async(file: &NodeFile) -> Result<(), RunError> {
     Ok(())
 }
 
-/// The devnet's fork digest: 4 bytes of the identities' digest, so that two devnets never share topics.
-pub fn fork_digest(ids: &[Identity]) -> [u8; 4] {
+/// The devnet's digest of its identities' public keys.
+pub fn devnet_digest(ids: &[Identity]) -> [u8; 32] {
     let mut h = Sha256::new();
     h.update(b"ndvt/devnet/fork");
     for id in ids {
         h.update(&id.attestation_public_key);
         h.update(&id.proposal_public_key);
     }
-    let d = h.finalize();
+    h.finalize().into()
+}
+
+/// The devnet's fork digest: 4 bytes of the identities' digest, so that two devnets never share topics.
+pub fn fork_digest(ids: &[Identity]) -> [u8; 4] {
+    let d = devnet_digest(ids);
     [d[0], d[1], d[2], d[3]]
 }
 
-fn now_ms(file: &NodeFile) -> u64 {
+pub(crate) fn now_ms(file: &NodeFile) -> u64 {
     unix_ms().saturating_sub(file.genesis_ms)
 }
 
-struct Ctx<'a> {
-    log: &'a mut EventLog,
-    topics: &'a Topics,
-    swarm: &'a mut Swarm<gossipsub::Behaviour>,
-    head_slot: u64,
+/// What the event handlers share: the log, the swarm, the shim and what it holds back.
+pub(crate) struct Ctx<'a> {
+    pub(crate) log: &'a mut EventLog,
+    pub(crate) topics: &'a Topics,
+    pub(crate) swarm: &'a mut Swarm<gossipsub::Behaviour>,
+    pub(crate) head_slot: u64,
+    pub(crate) shim: Shim,
+    /// Messages the shim delays, by (due unix ms, arrival order).
+    pub(crate) held: BTreeMap<(u64, u64), Held>,
+    pub(crate) held_seq: u64,
+    pub(crate) roster: &'a Roster,
+    /// The votes seen (received and own), for slashing evidence.
+    pub(crate) detector: SlashingDetector<Sch>,
 }
 
 impl Ctx<'_> {
-    fn carry_out(&mut self, core: &mut Core, actions: Vec<Action<Sch>>, slot: u64) {
+    pub(crate) fn carry_out(&mut self, core: &mut Core, actions: Vec<Action<Sch>>, slot: u64) {
         for action in actions {
             match action {
                 Action::Send { msg, .. } => self.publish(&msg),
@@ -203,10 +258,14 @@ impl Ctx<'_> {
                     "certified",
                     json!({"slot": h.slot, "root": hex::encode(h.root()), "entry": h.proposer_index}),
                 ),
-                Action::VoteSigned { data, .. } => self.log.write(
-                    "signed",
-                    json!({"kind": "vote", "slot": data.slot, "data": hex::encode(data.signing_root())}),
-                ),
+                Action::VoteSigned { data, share } => {
+                    self.log.write(
+                        "signed",
+                        json!({"kind": "vote", "slot": data.slot, "data": hex::encode(data.signing_root())}),
+                    );
+                    let vote = MemberVote { member: share.member, data, signature: share.signature };
+                    self.see_vote(core.entry(), vote);
+                }
                 Action::Refused(r) => {
                     let why = if r == Refusal::Signer { "signer" } else { "protection" };
                     self.log.write("refused", json!({"kind": why, "slot": slot, "probe": false}));
@@ -235,99 +294,5 @@ impl Ctx<'_> {
                 .log
                 .write("publish_failed", json!({"kind": kind_name(kind), "id": id, "error": e.to_string()})),
         }
-    }
-
-    fn network_event(
-        &mut self,
-        event: SwarmEvent<gossipsub::Event>,
-        validator: &mut Validator<'_>,
-        core: &mut Core,
-        store: &mut crate::store::Store,
-        file: &NodeFile,
-    ) {
-        match event {
-            SwarmEvent::Behaviour(gossipsub::Event::Message {
-                propagation_source,
-                message_id: id,
-                message,
-            }) => {
-                let now = now_ms(file);
-                let slot = now / SLOT_MS;
-                let Some(kind) = self.topics.kind_of(message.topic.as_str(), SUBNET) else {
-                    let _ = self.swarm.behaviour_mut().report_message_validation_result(
-                        &id,
-                        &propagation_source,
-                        MessageAcceptance::Reject,
-                    );
-                    return;
-                };
-                let hex_id = hex::encode(&id.0);
-                match validator.check(kind, &message.data, slot) {
-                    Err(reason) => {
-                        let acceptance = if reason == DropReason::Duplicate {
-                            MessageAcceptance::Ignore
-                        } else {
-                            MessageAcceptance::Reject
-                        };
-                        let _ = self.swarm.behaviour_mut().report_message_validation_result(
-                            &id,
-                            &propagation_source,
-                            acceptance,
-                        );
-                        self.log.write("drop", json!({"kind": kind_name(kind), "id": hex_id, "reason": reason, "bytes": message.data.len()}));
-                    }
-                    Ok(msg) => {
-                        let _ = self.swarm.behaviour_mut().report_message_validation_result(
-                            &id,
-                            &propagation_source,
-                            MessageAcceptance::Accept,
-                        );
-                        self.log.write("recv", json!({"kind": kind_name(kind), "id": hex_id, "bytes": message.data.len(), "slot": ndvt_adapter::node::wire::msg_slot(&msg), "vote": vote_fields(&msg)}));
-                        // Routing: proposals and sign-offs are for the members of their own group only.
-                        let mine = match &msg {
-                            Msg::Proposal(p) => p.header.proposer_index == core.entry() as u64,
-                            Msg::SignOff { entry, .. } => *entry == core.entry(),
-                            Msg::Block(h) => {
-                                ndvt_adapter::node::ChainStore::insert(store, *h);
-                                true
-                            }
-                            Msg::Vote { .. } => true,
-                        };
-                        if mine {
-                            let actions = core.handle(now, Event::Received(msg), store);
-                            self.carry_out(core, actions, slot);
-                        }
-                    }
-                }
-            }
-            SwarmEvent::ConnectionEstablished { peer_id, .. } => {
-                self.log.write("connected", json!({"peer": peer_id.to_string()}));
-            }
-            _ => {}
-        }
-    }
-}
-
-fn kind_name(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Block => "block",
-        Kind::Proposal => "proposal",
-        Kind::SignOff => "sign_off",
-        Kind::Vote => "vote",
-    }
-}
-
-/// A vote's entry, member and signed data root (what the devnet's report tallies).
-fn vote_fields(msg: &Msg<Sch>) -> serde_json::Value {
-    match msg {
-        Msg::Vote { entry, vote } => json!({
-            "entry": entry,
-            "member": vote.member,
-            "data": hex::encode(vote.data.signing_root()),
-            "head": hex::encode(vote.data.head.root.0),
-            "target": hex::encode(vote.data.target.root.0),
-            "source": hex::encode(vote.data.source.root.0),
-        }),
-        _ => serde_json::Value::Null,
     }
 }

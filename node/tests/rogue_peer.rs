@@ -57,6 +57,9 @@ fn a_rogue_peer_is_dropped_with_a_counted_reason_per_class_and_the_node_keeps_ru
         bootstrap: vec![],
         log: log.clone(),
         last_slot: Some(3),
+        late_by_signal: false,
+        network_shim: false,
+        rogue_key_dirs: None,
     };
     let node = std::thread::spawn(move || ndvt_node::run(&file));
 

@@ -15,6 +15,7 @@
 
 mod attest;
 mod core;
+pub mod detect;
 mod propose;
 pub mod schedule;
 mod view;

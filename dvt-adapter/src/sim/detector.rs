@@ -1,56 +1,16 @@
 //! The slashing detector, and the check that accounting and slashing agree at run time.
 //!
 //! The detector sees every share anyone produced (evidence can surface after the aggregation deadline): it
-//! tallies each group's slots over all of them and, for every two conflicting units the group reached m on,
-//! builds the `SlashingEvidence` and keeps it if the registry verifies it. Separately, every two conflicting
-//! units the aggregator actually credited a group for are listed; each must be among the proven ones.
+//! tallies each group's slots over all of them and keeps every evidence the registry verifies, by the rule a
+//! networked node runs too (`node::detect`). Separately, every two conflicting units the aggregator actually
+//! credited a group for are listed; each must be among the proven ones.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::engine::{Sch, Simulation};
-use crate::accounting::{Component, Credit, GroupTally, MemberVote, tally};
-use crate::slashing::{Offence, SlashingEvidence, credits_conflict};
-
-/// Two conflicting units of one entry, each with the slot it was reached in, in order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) struct ConflictKey {
-    pub entry: usize,
-    pub a: (u64, Credit),
-    pub b: (u64, Credit),
-}
-
-impl ConflictKey {
-    fn new(entry: usize, x: (u64, Credit), y: (u64, Credit)) -> Self {
-        ConflictKey { entry, a: x.min(y), b: x.max(y) }
-    }
-}
-
-/// A verified evidence.
-pub(super) struct Detected {
-    pub key: ConflictKey,
-    pub offence: Offence,
-}
-
-/// The report's name of a component.
-pub(super) fn component_name(c: Component) -> &'static str {
-    match c {
-        Component::Source => "source",
-        Component::Target => "target",
-        Component::Head => "head",
-    }
-}
-
-/// Every pair of `units` that conflicts, by index.
-fn conflicting_pairs(units: &[(u64, Credit)]) -> impl Iterator<Item = (usize, usize)> + '_ {
-    (0..units.len()).flat_map(move |i| {
-        (i + 1..units.len())
-            .filter(move |&j| {
-                let ((sa, a), (sb, b)) = (units[i], units[j]);
-                credits_conflict(&a, Some(sa), &b, Some(sb)).is_some()
-            })
-            .map(move |j| (i, j))
-    })
-}
+use crate::accounting::{GroupTally, MemberVote, tally};
+pub(super) use crate::node::detect::{ConflictKey, Detected, component_name, offence_name};
+use crate::node::detect::{conflict_key, conflicting_pairs, evidence_in};
 
 impl Simulation {
     /// Slashing evidence the detector can build from every produced share and the registry accepts.
@@ -68,19 +28,8 @@ impl Simulation {
             }
             let tallies: Vec<GroupTally<Sch>> =
                 by_slot.iter().map(|(slot, votes)| tally(&meta.attestation, *slot, votes)).collect();
-            let mut units = Vec::new();
-            let mut owner = Vec::new();
-            for (i, t) in tallies.iter().enumerate() {
-                units.extend(t.credits.iter().map(|(c, _)| (t.slot, *c)));
-                owner.extend(t.credits.iter().map(|_| i));
-            }
-            for (i, j) in conflicting_pairs(&units) {
-                let (a, b) = ((&tallies[owner[i]], units[i].1), (&tallies[owner[j]], units[j].1));
-                let Ok(evidence) = SlashingEvidence::build(e as u64, a, b) else { continue };
-                if let Ok(offence) = self.registry.verify_evidence(&evidence, self.sc.slots) {
-                    found.push(Detected { key: ConflictKey::new(e, units[i], units[j]), offence });
-                }
-            }
+            let refs: Vec<&GroupTally<Sch>> = tallies.iter().collect();
+            found.extend(evidence_in(&self.registry, e, &refs, self.sc.slots, &BTreeSet::new()));
         }
         found
     }
@@ -89,7 +38,7 @@ impl Simulation {
     pub(super) fn conflicting_credits(&self) -> BTreeSet<ConflictKey> {
         let mut found = BTreeSet::new();
         for (e, units) in self.credited.iter().enumerate() {
-            found.extend(conflicting_pairs(units).map(|(i, j)| ConflictKey::new(e, units[i], units[j])));
+            found.extend(conflicting_pairs(units).map(|(i, j)| conflict_key(e, units[i], units[j])));
         }
         found
     }

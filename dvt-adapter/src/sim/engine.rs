@@ -14,7 +14,7 @@ use rand_core::SeedableRng;
 
 use super::error::SimError;
 use super::keys::{Instance, KeySetupError, NodeSigners, node_signers, prepare};
-use super::network::{Network, Partition};
+use super::network::{Network, resolve_partitions};
 use super::report::{Components, Report};
 use super::scenario::{FaultConfig, FaultKind, ProposalMode, Scenario};
 use crate::accounting::{Credit, MemberVote};
@@ -143,7 +143,6 @@ impl Simulation {
             Registry::<Sch>::new(RegistryConfig { min_balance: MIN_BALANCE, slashable_window: 8192 });
         // Cores need their group's proposal keys, known once the group is registered: keys first.
         let (mut pending, mut entries) = (Vec::new(), Vec::new());
-        let mut partitions = Vec::new();
         for (gi, g) in sc.groups.iter().enumerate() {
             let first = pending.len();
             for member in 0..g.n {
@@ -173,10 +172,6 @@ impl Simulation {
                 attestation: keys.attestation,
                 proposal: keys.proposal,
             });
-        }
-        for p in &sc.partitions {
-            let ids = p.members.iter().map(|&m| entries[p.group].nodes[usize::from(m)]).collect();
-            partitions.push(Partition { nodes: ids, from_slot: p.from_slot, until_slot: p.until_slot });
         }
         for si in 0..sc.singles {
             let signers = node_signers(dir.path(), sc.seed, pending.len(), 0, sc.slots, false)?;
@@ -228,7 +223,7 @@ impl Simulation {
             ..Report::default()
         };
         Ok(Simulation {
-            net: Network::new(sc.network, partitions, rng),
+            net: Network::new(sc.network, resolve_partitions(&sc), rng),
             sc,
             registry,
             nodes,

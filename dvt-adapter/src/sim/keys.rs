@@ -79,6 +79,42 @@ pub fn create_node_keys(
     Ok(())
 }
 
+/// Where an equivocating identity's second signers live under `root` (see [`create_rogue_node_keys`]).
+pub fn rogue_key_dirs(root: &Path, node: usize) -> (std::path::PathBuf, std::path::PathBuf) {
+    (root.join(format!("node{node}-attestation-rogue")), root.join(format!("node{node}-proposal-rogue")))
+}
+
+/// **A test-only fault injector.** Creates a second durable record over identity `node`'s *same* keys, in
+/// [`rogue_key_dirs`]: the restored-backup-beside-the-original setup that the durable-signer rules forbid
+/// (docs/DURABLE-SIGNER.md) and that no signer can see from inside, because each record is sound on its own.
+/// It is what lets a devnet's `equivocating` member sign conflicting data, as the simulator's does; nothing
+/// but a scenario's Byzantine fault may ask for it.
+pub fn create_rogue_node_keys(
+    root: &Path,
+    scenario_seed: u64,
+    node: usize,
+    slots: u64,
+) -> Result<(), KeySetupError> {
+    let (a, p) = rogue_key_dirs(root, node);
+    for (dir, role) in [(a, 1), (p, 2)] {
+        let (sk, _) = SecretKey::<Instance>::from_seed(&key_seed(scenario_seed, node, role), 0, slots + 1)?;
+        DurableSigner::create(&dir, sk, 1)?;
+    }
+    Ok(())
+}
+
+/// Opens the second signers [`create_rogue_node_keys`] made (attestation, proposal).
+pub fn open_rogue_signers(
+    attestation: &Path,
+    proposal: &Path,
+    member: u8,
+) -> Result<(XmssMember<Instance>, XmssMember<Instance>), DurableError> {
+    Ok((
+        XmssMember::new(member, DurableSigner::open(attestation)?),
+        XmssMember::new(member, DurableSigner::open(proposal)?),
+    ))
+}
+
 /// Opens the signers [`create_node_keys`] made (again after a restart: the durable record is read back).
 pub fn open_node_signers(
     attestation: &Path,

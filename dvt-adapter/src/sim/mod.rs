@@ -29,9 +29,10 @@ mod tally;
 pub use engine::{Sch, Simulation};
 pub use error::SimError;
 pub use keys::{
-    Identity, Instance, KeySetupError, NodeSigners, create_node_keys, identities, key_dirs,
-    open_node_signers, prepare,
+    Identity, Instance, KeySetupError, NodeSigners, create_node_keys, create_rogue_node_keys, identities,
+    key_dirs, open_node_signers, open_rogue_signers, prepare, rogue_key_dirs,
 };
+pub use network::{Network, Partition, Route, resolve_partitions};
 pub use report::{Components, EntryReport, Overhead, Report, SlashableEvent, SlotPoint};
 pub use roster::{Roster, RosterEntry};
 pub use scenario::{

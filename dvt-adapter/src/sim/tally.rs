@@ -6,13 +6,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use ndvt_aggregation::{ConcatAggregate, GroupSignature, Scheme, Share};
 use tree_hash::Hash256;
 
-use super::detector::{ConflictKey, component_name};
+use super::detector::{ConflictKey, component_name, offence_name};
 use super::engine::{INTERVAL_MS, SLOT_MS, Sch, Simulation};
 use super::error::SimError;
 use super::report::{EntryReport, Report, SlashableEvent, SlotPoint, percentiles};
 use crate::accounting::{Component, MemberVote, RewardModel, tally};
 use crate::containers::{AttestationData, Checkpoint};
-use crate::slashing::Offence;
 
 /// Running overhead sums.
 #[derive(Default)]
@@ -170,10 +169,7 @@ impl Simulation {
             let meta = &self.entries[s.key.entry];
             r.slashings.push(SlashableEvent {
                 group: meta.name.clone(),
-                offence: match s.offence {
-                    Offence::DoubleVote => "double-vote".into(),
-                    _ => "surround-vote".into(),
-                },
+                offence: offence_name(s.offence).into(),
                 component: component_name(s.key.a.1.component()).into(),
                 slots: (s.key.a.0, s.key.b.0),
                 byzantine: meta.byzantine,
