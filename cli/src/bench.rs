@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 use ndvt_xmss::backend::TweakableHash;
 use ndvt_xmss::byte_xmss::hash_count;
 use ndvt_xmss::hazmat::RawSign;
-use ndvt_xmss::{Instance, SecretKey};
+use ndvt_xmss::{BatchItem, Instance, SecretKey, verify_batch};
 
 use crate::bench_aggregate::{AggregateArgs, run_aggregate};
 use crate::platform::Platform;
@@ -23,7 +23,7 @@ pub struct BenchArgs {
     /// Also print the rows as one JSON array on the last stdout line.
     #[arg(long)]
     json: bool,
-    /// Worker threads for key generation (signing and verification are single-threaded).
+    /// Worker threads for key generation and batch verification (signing and single verification run on one).
     #[arg(long, default_value_t = 1)]
     threads: usize,
     /// Only this parameter set (shorthand for `--scheme NAME`).
@@ -69,6 +69,8 @@ struct Row {
     keygen_seconds: f64,
     sign_us: f64,
     verify_us: f64,
+    /// Batch verification of every sample at once, per signature.
+    batch_verify_us: f64,
     public_key_bytes: usize,
     signature_bytes: usize,
     secret_key_bytes: usize,
@@ -130,6 +132,7 @@ fn measure<S: Instance>(samples: usize, epochs: Option<u64>) -> anyhow::Result<R
     let (mut sign, mut verify) = (Vec::new(), Vec::new());
     let (mut sign_calls, mut verify_calls) = (0u64, 0u64);
     let mut signature_bytes = 0;
+    let mut signed = Vec::with_capacity(samples);
     for k in 0..samples as u64 {
         let epoch = window.start + k % (window.end - window.start);
         let mut message = [0u8; 32];
@@ -145,7 +148,16 @@ fn measure<S: Instance>(samples: usize, epochs: Option<u64>) -> anyhow::Result<R
         sign_calls += middle.since(before).calls;
         verify_calls += hash_count().since(middle).calls;
         signature_bytes = signature.to_bytes().len();
+        signed.push((epoch, message, signature));
     }
+    let items: Vec<BatchItem<'_, S>> = signed
+        .iter()
+        .map(|(epoch, message, signature)| BatchItem { public_key: &pk, epoch: *epoch, message, signature })
+        .collect();
+    let t = Instant::now();
+    let results = verify_batch(&items);
+    let batch_verify_us = t.elapsed().as_secs_f64() * 1e6 / samples as f64;
+    anyhow::ensure!(results.iter().all(Result::is_ok), "{}: batch verification refused a signature", S::NAME);
     anyhow::ensure!(
         signature_bytes == S::SIGNATURE_BYTES,
         "{}: signature size differs from its parameters",
@@ -173,6 +185,7 @@ fn measure<S: Instance>(samples: usize, epochs: Option<u64>) -> anyhow::Result<R
         keygen_seconds,
         sign_us: median(sign),
         verify_us: median(verify),
+        batch_verify_us,
         public_key_bytes: S::PUBLIC_KEY_BYTES,
         signature_bytes,
         secret_key_bytes: sk.to_bytes().len(),
@@ -212,7 +225,7 @@ fn json_number(value: Option<f64>) -> String {
 fn print_table(rows: &[Row], args: &BenchArgs, platform: &Platform) {
     println!("{}", platform.line());
     println!(
-        "{:<14} {:<9} {:>4} {:>2} {:>3} {:>3} {:>7} {:>9} {:>9} {:>9} {:>10} {:>7} {:>8} {:>5} {:>6} {:>10}",
+        "{:<14} {:<9} {:>4} {:>2} {:>3} {:>3} {:>7} {:>9} {:>9} {:>9} {:>8} {:>10} {:>7} {:>8} {:>5} {:>6} {:>10}",
         "scheme",
         "hash",
         "logL",
@@ -223,6 +236,7 @@ fn print_table(rows: &[Row], args: &BenchArgs, platform: &Platform) {
         "keygen s",
         "sign µs",
         "verify µs",
+        "batch µs",
         "keygen #h",
         "sign #h",
         "verify #h",
@@ -232,7 +246,7 @@ fn print_table(rows: &[Row], args: &BenchArgs, platform: &Platform) {
     );
     for r in rows {
         println!(
-            "{:<14} {:<9} {:>4} {:>2} {:>3} {:>3} {:>7} {:>9.3} {:>9.1} {:>9.1} {:>10} {:>7} {:>8} {:>5} {:>6} {:>10}",
+            "{:<14} {:<9} {:>4} {:>2} {:>3} {:>3} {:>7} {:>9.3} {:>9.1} {:>9.1} {:>8.1} {:>10} {:>7} {:>8} {:>5} {:>6} {:>10}",
             r.scheme,
             r.hash,
             r.log_lifetime,
@@ -243,6 +257,7 @@ fn print_table(rows: &[Row], args: &BenchArgs, platform: &Platform) {
             r.keygen_seconds,
             r.sign_us,
             r.verify_us,
+            r.batch_verify_us,
             calls_cell(r.calls.keygen, r.calls.estimated),
             calls_cell(r.calls.sign, r.calls.estimated),
             calls_cell(r.calls.verify, r.calls.estimated),
@@ -252,9 +267,10 @@ fn print_table(rows: &[Row], args: &BenchArgs, platform: &Platform) {
         );
     }
     println!(
-        "(keygen on {} thread(s), sign and verify on one; medians of {} signatures; sign includes its self-check; \
-         #h = hash/PRF calls (SHA-3, BLAKE3: counted, sign/verify averaged) or ~permutations (Poseidon1: \
-         estimated); sk B = encoded key (Poseidon1) or key material held (SHA-3, BLAKE3))",
+        "(keygen and batch on {} thread(s), sign and verify on one; medians of {} signatures; sign includes its \
+         self-check; batch = every sample in one batch verification, per signature; #h = hash/PRF calls (SHA-3, \
+         BLAKE3: counted, sign/verify averaged) or ~permutations (Poseidon1: estimated); sk B = encoded key \
+         (Poseidon1) or key material held (SHA-3, BLAKE3))",
         args.threads, args.samples
     );
 }
@@ -263,7 +279,7 @@ fn json_row(r: &Row, threads: usize, platform: &Platform) -> String {
     format!(
         "{{\"scheme\":\"{}\",\"hash\":\"{}\",\"log_lifetime\":{},\"base\":{},\"chains\":{},\"target_sum\":{},\
          \"activation_epochs\":{},\"keygen_seconds\":{:.6},\"sign_us\":{:.3},\"verify_us\":{:.3},\
-         \"public_key_bytes\":{},\"signature_bytes\":{},\"secret_key_bytes\":{},\"keygen_hash_calls\":{},\
+         \"batch_verify_us\":{:.3},\"public_key_bytes\":{},\"signature_bytes\":{},\"secret_key_bytes\":{},\"keygen_hash_calls\":{},\
          \"sign_hash_calls\":{},\"verify_hash_calls\":{},\"hash_calls_estimated\":{},\"threads\":{},{}}}",
         r.scheme,
         r.hash,
@@ -275,6 +291,7 @@ fn json_row(r: &Row, threads: usize, platform: &Platform) -> String {
         r.keygen_seconds,
         r.sign_us,
         r.verify_us,
+        r.batch_verify_us,
         r.public_key_bytes,
         r.signature_bytes,
         r.secret_key_bytes,
@@ -362,6 +379,7 @@ mod tests {
             "\"keygen_seconds\":",
             "\"sign_us\":",
             "\"verify_us\":",
+            "\"batch_verify_us\":",
             "\"public_key_bytes\":50",
             "\"signature_bytes\":1816",
             "\"simd\":\"",
