@@ -7,14 +7,12 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
 use ndvt_keystore::interchange::MAX_INTERCHANGE_BYTES;
-use ndvt_keystore::{ImportError, ImportOutcome, Interchange, Kdf, Keystore, MAX_KEYSTORE_BYTES, Password};
+use ndvt_keystore::{ImportOutcome, Interchange, Kdf, Keystore, MAX_KEYSTORE_BYTES, Password, by_name};
 use ndvt_xmss::durable::read_capped;
-use ndvt_xmss::{DurableSigner, Instance};
-use rand_chacha::rand_core::SeedableRng as _;
 use zeroize::Zeroizing;
 
-use crate::key::{durable_failure, instance_of};
-use crate::{Failure, InstanceArg, hexarg};
+use crate::key::durable_failure;
+use crate::{Failure, hexarg};
 
 /// The largest password file read.
 const PASSWORD_FILE_CAP: u64 = 4096;
@@ -105,14 +103,16 @@ impl PasswordArgs {
     }
 }
 
-fn import_failure(e: ImportError) -> Failure {
+fn keystore_failure(e: by_name::Error) -> Failure {
     match e {
-        ImportError::Durable(d) => durable_failure(d),
-        ImportError::FirstEpochRequired { .. } => Failure::usage(format!(
+        by_name::Error::Key(ndvt_xmss::by_name::Error::Refused(_)) | by_name::Error::WatermarkBehind(_) => {
+            Failure::refused(format!("refusing to import: {}", crate::describe(&e)))
+        }
+        by_name::Error::FirstEpochRequired(_) => Failure::usage(format!(
             "{}: pass --first-epoch N (docs/KEYSTORE.md, Import)",
             crate::describe(&e)
         )),
-        e if e.is_refusal() => Failure::refused(format!("refusing to import: {}", crate::describe(&e))),
+        by_name::Error::EmptyPassword => Failure::usage(crate::describe(&e)),
         e => Failure::invalid(crate::describe(&e)),
     }
 }
@@ -129,21 +129,14 @@ fn write_new(path: &Path, text: &str) -> Result<(), Failure> {
     file.sync_all().map_err(fail)
 }
 
-fn os_rng() -> Result<rand_chacha::ChaCha20Rng, Failure> {
-    let mut seed = Zeroizing::new([0u8; 32]);
-    getrandom::fill(seed.as_mut()).map_err(|e| Failure::invalid(format!("no OS randomness: {e}")))?;
-    Ok(rand_chacha::ChaCha20Rng::from_seed(*seed))
-}
-
-fn export<I: Instance>(dir: &Path, file: &Path, password: &Password, kdf: Kdf) -> Result<(), Failure> {
-    let keystore =
-        ndvt_keystore::export_key_dir::<I, _>(dir, password, kdf, &mut os_rng()?).map_err(import_failure)?;
+fn export(dir: &Path, file: &Path, password: &Password, kdf: Kdf) -> Result<(), Failure> {
+    let keystore = by_name::export(dir, password, kdf).map_err(keystore_failure)?;
     write_new(file, &keystore.to_json())?;
     let floor = keystore.snapshot().floor();
     eprintln!(
         "exported the {} key of {} to {}: next signable epoch {floor}; the key stays in {}, and an import \
          elsewhere must start above every epoch either copy signs",
-        I::NAME,
+        keystore.instance(),
         dir.display(),
         file.display(),
         dir.display()
@@ -154,24 +147,15 @@ fn export<I: Instance>(dir: &Path, file: &Path, password: &Password, kdf: Kdf) -
 /// `ndvt key export`.
 pub fn run_export(key: &Path, keystore: &Path, kdf: KdfArg, password: &PasswordArgs) -> Result<(), Failure> {
     let password = password.read(true)?;
-    if password.is_empty() {
-        return Err(Failure::usage("refusing to export under an empty password"));
-    }
     let kdf = match kdf {
         KdfArg::Argon2id => Kdf::ARGON2ID_DEFAULT,
         KdfArg::Scrypt => Kdf::SCRYPT_DEFAULT,
     };
-    with_instance!(instance_of(key)?, I => export::<I>(key, keystore, &password, kdf))
+    export(key, keystore, &password, kdf)
 }
 
-fn import<I: Instance>(
-    keystore: &Keystore,
-    password: &Password,
-    out: &Path,
-    first: Option<u64>,
-) -> Result<(), Failure> {
-    let outcome =
-        ndvt_keystore::import_keystore::<I>(keystore, password, out, first).map_err(import_failure)?;
+fn import(keystore: &Keystore, password: &Password, out: &Path, first: Option<u64>) -> Result<(), Failure> {
+    let outcome = by_name::import(keystore, password, out, first).map_err(keystore_failure)?;
     println!("{}", hex::encode(keystore.public_key()));
     match outcome {
         ImportOutcome::Created { next_epoch } => {
@@ -193,30 +177,24 @@ pub fn run_import(
     password: &PasswordArgs,
 ) -> Result<(), Failure> {
     let bytes = read_capped(file, MAX_KEYSTORE_BYTES, "keystore").map_err(durable_failure)?;
-    let keystore = Keystore::from_json(&bytes).map_err(|e| Failure::invalid(crate::describe(&e)))?;
-    let instance = InstanceArg::from_name(keystore.instance()).ok_or_else(|| {
-        Failure::invalid(format!("instance {} is not built into this ndvt", keystore.instance()))
-    })?;
+    let keystore = by_name::parse(&bytes).map_err(keystore_failure)?;
     let password = password.read(false)?;
-    with_instance!(instance, I => import::<I>(&keystore, &password, out, first_epoch))
+    import(&keystore, &password, out, first_epoch)
 }
 
 fn genesis_root(arg: Option<&str>) -> Result<[u8; 32], Failure> {
     arg.map_or(Ok([0; 32]), |text| Ok(hexarg::bytes32("genesis validators root", text)?))
 }
 
-fn history_export<I: Instance>(dir: &Path, out: &Path, root: [u8; 32]) -> Result<(), Failure> {
-    let signer = DurableSigner::<I>::open(dir).map_err(durable_failure)?;
-    let next = signer.record().next_epoch;
-    let history =
-        Interchange::for_key(&signer.public_key().to_bytes(), root, signer.activation().start, next);
+fn history_export(dir: &Path, out: &Path, root: [u8; 32]) -> Result<(), Failure> {
+    let (history, next) = by_name::export_history(dir, root).map_err(keystore_failure)?;
     write_new(out, &history.to_json())?;
     eprintln!("wrote the history of {} to {}: every slot below {next} is used", dir.display(), out.display());
     Ok(())
 }
 
-fn history_import<I: Instance>(dir: &Path, history: &Interchange) -> Result<(), Failure> {
-    let (before, after) = ndvt_keystore::import_history::<I>(dir, history).map_err(import_failure)?;
+fn history_import(dir: &Path, history: &Interchange) -> Result<(), Failure> {
+    let (before, after) = by_name::import_history(dir, history).map_err(keystore_failure)?;
     println!("next signable epoch: {after}");
     if after > before {
         eprintln!("raised the watermark of {}: next signable epoch {before} → {after}", dir.display());
@@ -231,16 +209,14 @@ pub fn run_history(cmd: HistoryCommand) -> Result<(), Failure> {
     match cmd {
         HistoryCommand::Export { key, out, genesis_validators_root } => {
             let root = genesis_root(genesis_validators_root.as_deref())?;
-            with_instance!(instance_of(&key)?, I => history_export::<I>(&key, &out, root))
+            history_export(&key, &out, root)
         }
         HistoryCommand::Import { key, file, genesis_validators_root } => {
             let root = genesis_root(genesis_validators_root.as_deref())?;
             let bytes =
                 read_capped(&file, MAX_INTERCHANGE_BYTES, "interchange file").map_err(durable_failure)?;
-            let history =
-                Interchange::from_json(&bytes).map_err(|e| Failure::invalid(crate::describe(&e)))?;
-            history.check_genesis(&root).map_err(|e| Failure::invalid(crate::describe(&e)))?;
-            with_instance!(instance_of(&key)?, I => history_import::<I>(&key, &history))
+            let history = by_name::parse_history(&bytes, &root).map_err(keystore_failure)?;
+            history_import(&key, &history)
         }
     }
 }

@@ -14,6 +14,7 @@
 //! strict and bounded: a hostile file gets a typed [`KeystoreError`] or [`InterchangeError`], never a panic,
 //! an unbounded allocation or an unbounded KDF computation. The format is in docs/KEYSTORE.md.
 
+pub mod by_name;
 mod error;
 pub mod import;
 pub mod interchange;
