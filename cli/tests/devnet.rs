@@ -2,32 +2,12 @@
 //! and a restart on the same key directories. Every process is stopped on every exit path of the test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+#[path = "common/devnet.rs"]
+mod devnet;
 
-const HARD_TIMEOUT: Duration = Duration::from_secs(150);
+use std::path::Path;
 
-/// The `devnet up` process; on drop (a failed assertion, a timeout) it is killed and `devnet down` stops
-/// every node it started.
-struct Devnet {
-    child: Option<Child>,
-    dir: PathBuf,
-}
-
-impl Drop for Devnet {
-    fn drop(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-        if self.dir.join("pids").exists() {
-            let _ =
-                Command::new(env!("CARGO_BIN_EXE_ndvt")).arg("devnet").arg("down").arg(&self.dir).status();
-        }
-    }
-}
+use devnet::devnet_up;
 
 const SCENARIO: &str = r#"
 name = "two groups, one crash and restart"
@@ -52,31 +32,7 @@ n = 2
 
 fn run(dir: &Path, scenario: &str) -> (Option<i32>, String) {
     std::fs::write(dir.join("in.toml"), scenario).unwrap();
-    let out = dir.join("run");
-    let child = Command::new(env!("CARGO_BIN_EXE_ndvt"))
-        .args(["devnet", "up"])
-        .arg(dir.join("in.toml"))
-        .arg("--out")
-        .arg(&out)
-        .arg("--json")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut devnet = Devnet { child: Some(child), dir: out };
-    let start = Instant::now();
-    let code = loop {
-        let c = devnet.child.as_mut().unwrap();
-        if let Some(status) = c.try_wait().unwrap() {
-            break status.code();
-        }
-        assert!(start.elapsed() < HARD_TIMEOUT, "devnet up did not finish in {HARD_TIMEOUT:?}");
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    let mut stdout = String::new();
-    devnet.child.as_mut().unwrap().stdout.take().unwrap().read_to_string(&mut stdout).unwrap();
-    devnet.child = None;
-    (code, stdout)
+    devnet_up(&dir.join("in.toml"), &dir.join("run"))
 }
 
 #[test]

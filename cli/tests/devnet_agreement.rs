@@ -2,12 +2,12 @@
 //! (bounded in time; every devnet process is stopped on every exit path).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use std::io::Read;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+#[path = "common/devnet.rs"]
+mod devnet;
 
-const HARD_TIMEOUT: Duration = Duration::from_secs(150);
+use std::process::Command;
+
+use devnet::devnet_up;
 
 /// Group A can never have m votes in time (one member crashed, one late past the aggregation deadline),
 /// B keeps exactly m live members, C is whole: 2 of 3 group duties reach quorum in every slot, in both drivers.
@@ -42,24 +42,6 @@ n = 2
 /// Participation may differ by one group duty in the run (12 here: 3 groups × 4 slots), per component too.
 const TOLERANCE: f64 = 1.0 / 12.0 + 1e-9;
 
-struct Devnet {
-    child: Option<Child>,
-    dir: PathBuf,
-}
-
-impl Drop for Devnet {
-    fn drop(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-        if self.dir.join("pids").exists() {
-            let _ =
-                Command::new(env!("CARGO_BIN_EXE_ndvt")).arg("devnet").arg("down").arg(&self.dir).status();
-        }
-    }
-}
-
 fn last_json(stdout: &str) -> serde_json::Value {
     serde_json::from_str(stdout.trim_end().lines().last().unwrap()).unwrap()
 }
@@ -74,30 +56,8 @@ fn the_simulator_and_the_devnet_agree_on_participation_for_one_scenario_file() {
     assert!(sim.status.success(), "{}", String::from_utf8_lossy(&sim.stderr));
     let sim = last_json(&String::from_utf8_lossy(&sim.stdout));
 
-    let out = dir.path().join("run");
-    let child = Command::new(env!("CARGO_BIN_EXE_ndvt"))
-        .args(["devnet", "up"])
-        .arg(&file)
-        .arg("--out")
-        .arg(&out)
-        .arg("--json")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut devnet = Devnet { child: Some(child), dir: out };
-    let start = Instant::now();
-    loop {
-        if let Some(status) = devnet.child.as_mut().unwrap().try_wait().unwrap() {
-            assert!(status.success(), "devnet up failed: {status}");
-            break;
-        }
-        assert!(start.elapsed() < HARD_TIMEOUT, "devnet up did not finish in {HARD_TIMEOUT:?}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let mut stdout = String::new();
-    devnet.child.as_mut().unwrap().stdout.take().unwrap().read_to_string(&mut stdout).unwrap();
-    devnet.child = None;
+    let (code, stdout) = devnet_up(&file, &dir.path().join("run"));
+    assert_eq!(code, Some(0), "devnet up failed");
     let dev = last_json(&stdout);
 
     for key in ["participation", "participation_source", "participation_target", "participation_head"] {
