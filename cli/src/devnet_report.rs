@@ -14,6 +14,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub use crate::devnet_usage::NodeUsage;
+use crate::devnet_votes::{SeenVote, read_votes};
 
 /// The devnet report: the simulator's fields plus the real run's.
 #[derive(Debug, Serialize)]
@@ -54,6 +55,12 @@ pub struct DevnetReport {
     pub drops: BTreeMap<String, u64>,
     /// True if every node's last head is the same block.
     pub final_heads_agree: bool,
+    /// Aggregates the slots' aggregators published.
+    pub aggregates: u64,
+    /// The slot of the latest justified checkpoint any node reached (0: genesis).
+    pub justified_slot: u64,
+    /// True if every node ended on the same justified checkpoint.
+    pub final_justified_agree: bool,
     /// Per identity: CPU seconds and peak RSS.
     pub usage: BTreeMap<usize, NodeUsage>,
 }
@@ -71,7 +78,8 @@ impl DevnetReport {
         out.push_str(&format!(
             "devnet: {} nodes in {} processes over {}; restarts {}, refusals after restart {}\n\
              gossip: {} messages ({:.1}/slot), {} bytes ({:.0}/slot), latency p50 {} p99 {}; drops {:?}\n\
-             final heads agree: {}; faults: {}; pauses {}, equivocations {}\n",
+             final heads agree: {}; justified slot {} (all nodes agree: {}), aggregates {}\n\
+             faults: {}; pauses {}, equivocations {}\n",
             self.nodes,
             self.processes,
             self.transport,
@@ -85,6 +93,9 @@ impl DevnetReport {
             ms(self.gossip_latency_ms_p99),
             self.drops,
             self.final_heads_agree,
+            self.justified_slot,
+            self.final_justified_agree,
+            self.aggregates,
             if self.fault_mechanisms.is_empty() { "none".into() } else { self.fault_mechanisms.join(", ") },
             self.pauses,
             self.equivocations,
@@ -106,25 +117,16 @@ fn read_logs(dir: &Path, n: usize) -> Vec<Value> {
     out
 }
 
-fn s(v: &Value, k: &str) -> String {
+pub(crate) fn s(v: &Value, k: &str) -> String {
     v.get(k).and_then(Value::as_str).unwrap_or_default().to_string()
 }
 
-fn u(v: &Value, k: &str) -> u64 {
+pub(crate) fn u(v: &Value, k: &str) -> u64 {
     v.get(k).and_then(Value::as_u64).unwrap_or(0)
 }
 
 fn percentile(v: &[u64], q: f64) -> Option<u64> {
     (!v.is_empty()).then(|| v[((v.len() - 1) as f64 * q).round() as usize])
-}
-
-/// A vote as the network saw it: first arrival anywhere.
-struct SeenVote {
-    t: u64,
-    data: String,
-    head: String,
-    target: String,
-    source: String,
 }
 
 /// What the driver itself did to the processes (the logs cannot tell: a stopped process logs nothing).
@@ -154,6 +156,10 @@ pub fn build_report(
     let mut released_after_restart = 0u64;
     let mut certified: BTreeMap<u64, BTreeMap<String, u64>> = BTreeMap::new();
     let mut last_head: BTreeMap<u64, String> = BTreeMap::new();
+    // Each node's last justified checkpoint, and when any node first justified each checkpoint.
+    let mut last_justified: BTreeMap<u64, (u64, String)> = BTreeMap::new();
+    let mut justified_at: BTreeMap<(u64, String), u64> = BTreeMap::new();
+    let mut aggregates = 0u64;
     let mut drops: BTreeMap<String, u64> = BTreeMap::new();
     let mut shim: BTreeSet<String> = BTreeSet::new();
     // Slashing evidence the nodes verified, once per conflict (every node logs the same key).
@@ -181,6 +187,12 @@ pub fn build_report(
             "head" => {
                 last_head.insert(u(r, "node"), s(r, "root"));
             }
+            "justified" => {
+                last_justified.insert(u(r, "node"), (u(r, "slot"), s(r, "root")));
+                let first = justified_at.entry((u(r, "slot"), s(r, "root"))).or_insert(u64::MAX);
+                *first = (*first).min(u(r, "t_ms"));
+            }
+            "aggregated" => aggregates += 1,
             "drop" => *drops.entry(s(r, "reason")).or_default() += 1,
             "slashing" => {
                 let slots = r.get("slots").and_then(Value::as_array);
@@ -207,53 +219,8 @@ pub fn build_report(
             .get(e)
             .map_or(0, |g| g.faults.iter().filter(|f| k(f.kind) && f.from_slot == 0).count() as u8)
     };
-    let mut latencies = Vec::new();
-    // (slot, entry) → member → first arrival of its vote.
-    let mut votes: BTreeMap<(u64, usize), BTreeMap<u64, SeenVote>> = BTreeMap::new();
-    let mut double_votes: BTreeSet<(u64, usize, u64)> = BTreeSet::new();
-    let mut first_data: BTreeMap<(u64, usize, u64), String> = BTreeMap::new();
-    for r in logs.iter().filter(|r| s(r, "ev") == "recv") {
-        let t = u(r, "t_ms");
-        if let Some(t0) = sent.get(&s(r, "id")) {
-            // The real stack's latency: without the delay the shim added on purpose.
-            latencies.push(t.saturating_sub(u(r, "shim_ms")).saturating_sub(*t0));
-        }
-        let Some(v) = r.get("vote").filter(|v| v.is_object()) else { continue };
-        let key = (u(r, "slot"), u(v, "entry") as usize);
-        let seen = SeenVote {
-            t,
-            data: s(v, "data"),
-            head: s(v, "head"),
-            target: s(v, "target"),
-            source: s(v, "source"),
-        };
-        let member = u(v, "member");
-        match first_data.get(&(key.0, key.1, member)) {
-            Some(d) if *d != seen.data => {
-                if !byzantine_members.contains(&(key.1, member as u8)) {
-                    double_votes.insert((key.0, key.1, member));
-                }
-            }
-            Some(_) => {}
-            None => {
-                first_data.insert((key.0, key.1, member), seen.data.clone());
-            }
-        }
-        // As at the simulator's aggregator: a vote counts only if it arrived before interval 2 closed the
-        // slot's votes (a late member's vote past it is a missed duty in both).
-        if t >= genesis_ms + key.0 * SLOT_MS + 2 * INTERVAL_MS {
-            continue;
-        }
-        let members = votes.entry(key).or_default();
-        match members.get_mut(&member) {
-            Some(old) if old.data == seen.data => old.t = old.t.min(t),
-            Some(_) => {}
-            None => {
-                members.insert(member, seen);
-            }
-        }
-    }
-    latencies.sort_unstable();
+    let seen = read_votes(&logs, &sent, ids, genesis_ms, &byzantine_members);
+    let (latencies, votes, double_votes) = (seen.latencies, seen.votes, seen.double_votes);
     let genesis_root = hex::encode(roster.genesis.root.0);
     // The canonical chain as the simulator defines it: the slot's first certified block, else the previous.
     let mut canonical = vec![genesis_root.clone()];
@@ -299,7 +266,15 @@ pub fn build_report(
             let canon_head = &canonical[slot as usize];
             let canon_target = &canonical[slot as usize - 1];
             let count = |f: &dyn Fn(&SeenVote) -> bool| members.values().filter(|v| f(v)).count() >= m;
-            er.correct.source += u64::from(count(&|v| v.source == genesis_root));
+            // The correct source: the latest checkpoint some node had justified when the slot's votes were due.
+            let due = genesis_ms + slot * SLOT_MS + INTERVAL_MS;
+            let source = justified_at
+                .iter()
+                .filter(|(_, t)| **t <= due)
+                .map(|(cp, _)| cp)
+                .max()
+                .map_or(&genesis_root, |(_, root)| root);
+            er.correct.source += u64::from(count(&|v| &v.source == source));
             er.correct.target += u64::from(count(&|v| &v.target == canon_target));
             er.correct.head += u64::from(count(&|v| &v.head == canon_head));
         }
@@ -401,6 +376,14 @@ pub fn build_report(
         equivocations: equivocations.len() as u64,
         drops,
         final_heads_agree: heads.len() <= 1,
+        aggregates,
+        justified_slot: last_justified.values().map(|(slot, _)| *slot).max().unwrap_or(0),
+        final_justified_agree: {
+            let genesis = (0, genesis_root.clone());
+            let ends: BTreeSet<&(u64, String)> =
+                (0..ids.len() as u64).map(|i| last_justified.get(&i).unwrap_or(&genesis)).collect();
+            ends.len() <= 1
+        },
         usage: usage.iter().map(|(i, u)| (*i, *u)).collect(),
         report,
     })

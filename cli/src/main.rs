@@ -15,6 +15,7 @@ mod devnet;
 mod devnet_faults;
 mod devnet_report;
 mod devnet_usage;
+mod devnet_votes;
 mod genesis;
 mod group;
 mod hexarg;

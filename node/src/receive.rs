@@ -6,10 +6,13 @@ use libp2p::PeerId;
 use libp2p::gossipsub::{self, MessageAcceptance, MessageId};
 use libp2p::swarm::SwarmEvent;
 use ndvt_adapter::accounting::MemberVote;
+use ndvt_adapter::containers::AttestationData;
+use ndvt_adapter::node::aggregate::is_aggregator;
 use ndvt_adapter::node::detect::{component_name, offence_name};
 use ndvt_adapter::node::wire::{Kind, msg_slot};
 use ndvt_adapter::node::{ChainStore, Event, Msg, SLOT_MS};
 use ndvt_adapter::sim::{Route, Sch};
+use ndvt_aggregation::ConcatAggregate;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -33,7 +36,7 @@ fn for_core(msg: &Msg<Sch>, entry: usize) -> bool {
     match msg {
         Msg::Proposal(p) => p.header.proposer_index == entry as u64,
         Msg::SignOff { entry: e, .. } => *e == entry,
-        Msg::Block(_) | Msg::Vote { .. } => true,
+        Msg::Block(_) | Msg::Vote { .. } | Msg::Aggregate { .. } => true,
     }
 }
 
@@ -134,6 +137,7 @@ impl Ctx<'_> {
         match &held.msg {
             Msg::Block(h) => store.insert(*h),
             Msg::Vote { entry, vote } => self.see_vote(*entry, vote.clone()),
+            Msg::Aggregate { data, aggregate } => self.justify(data, aggregate, store),
             _ => {}
         }
         let now = now_ms(file);
@@ -143,10 +147,27 @@ impl Ctx<'_> {
 }
 
 impl Ctx<'_> {
-    /// A verified vote (received, or this node's own) goes to the slashing detector; a member's second,
-    /// conflicting vote of a slot is logged at once as its equivocation.
+    /// A verified aggregate moves the justified checkpoint once two thirds of the balance is behind a target.
+    pub(crate) fn justify(
+        &mut self,
+        data: &AttestationData,
+        aggregate: &ConcatAggregate<Sch>,
+        store: &mut Store,
+    ) {
+        if let Some(cp) = self.justifier.observe(data, &aggregate.participation()) {
+            store.justify(cp);
+            self.log.write("justified", json!({"slot": cp.slot, "root": hex::encode(cp.root.0)}));
+        }
+    }
+
+    /// A verified vote (received, or this node's own) goes to the slashing detector and, if this node
+    /// aggregates its slot, to the aggregator; a member's second, conflicting vote of a slot is logged at once
+    /// as its equivocation.
     pub(crate) fn see_vote(&mut self, entry: usize, vote: MemberVote<Sch>) {
         let (member, slot) = (vote.member, vote.data.slot);
+        if is_aggregator(self.identity, slot, self.roster_identities) {
+            self.aggregator.add(entry, vote.clone());
+        }
         let data = hex::encode(vote.data.signing_root());
         if let Some(earlier) = self.detector.add(entry, vote) {
             let earlier = hex::encode(earlier.signing_root());
@@ -184,6 +205,7 @@ pub(crate) fn kind_name(kind: Kind) -> &'static str {
         Kind::Proposal => "proposal",
         Kind::SignOff => "sign_off",
         Kind::Vote => "vote",
+        Kind::Aggregate => "aggregate",
     }
 }
 

@@ -10,6 +10,7 @@ use libp2p::gossipsub::{self, IdentTopic};
 use libp2p::swarm::SwarmEvent;
 use libp2p::{Multiaddr, Swarm};
 use ndvt_adapter::accounting::MemberVote;
+use ndvt_adapter::node::aggregate::{Aggregator, Justifier, Voter, is_aggregator};
 use ndvt_adapter::node::detect::SlashingDetector;
 use ndvt_adapter::node::schedule::{Duty, duties};
 use ndvt_adapter::node::wire::{Kind, encode_msg};
@@ -148,6 +149,12 @@ async fn run_async(file: &NodeFile) -> Result<(), RunError> {
         held_seq: 0,
         roster: &roster,
         detector: SlashingDetector::default(),
+        identity: file.identity,
+        roster_identities: ids.len(),
+        aggregator: Aggregator::new(
+            roster.entries.iter().map(|e| Voter { key: e.attestation.clone(), single: e.single }).collect(),
+        ),
+        justifier: Justifier::new(roster.registry.balances(), roster.genesis),
     };
     let mut pending: BTreeMap<(u64, Duty), u64> = BTreeMap::new();
     let mut slot = now_ms(file).div_ceil(SLOT_MS).max(1);
@@ -188,6 +195,10 @@ async fn run_async(file: &NodeFile) -> Result<(), RunError> {
                     Duty::SlotStart => Event::SlotStart { slot: s },
                     Duty::Proposal(attempt) => Event::ProposalDue { slot: s, attempt },
                     Duty::Attestation => Event::AttestationDue { slot: s },
+                    Duty::Aggregation => {
+                        ctx.aggregate(s, &mut store);
+                        continue;
+                    }
                 };
                 let actions = core.handle(now_ms(file), event, &mut store);
                 ctx.carry_out(&mut core, actions, s);
@@ -247,6 +258,13 @@ pub(crate) struct Ctx<'a> {
     pub(crate) roster: &'a Roster,
     /// The votes seen (received and own), for slashing evidence.
     pub(crate) detector: SlashingDetector<Sch>,
+    /// This node's identity and how many identities the devnet has (who aggregates which slot).
+    pub(crate) identity: usize,
+    pub(crate) roster_identities: usize,
+    /// The votes of the slots this node aggregates.
+    pub(crate) aggregator: Aggregator<Sch>,
+    /// The justified checkpoint, from the aggregates this node verified.
+    pub(crate) justifier: Justifier,
 }
 
 impl Ctx<'_> {
@@ -259,11 +277,13 @@ impl Ctx<'_> {
                     json!({"slot": h.slot, "root": hex::encode(h.root()), "entry": h.proposer_index}),
                 ),
                 Action::VoteSigned { data, share } => {
+                    let vote = MemberVote { member: share.member, data, signature: share.signature };
+                    // The vote's fields too: an aggregator's own vote reaches its aggregate without gossip.
+                    let fields = vote_fields(&Msg::Vote { entry: core.entry(), vote: vote.clone() });
                     self.log.write(
                         "signed",
-                        json!({"kind": "vote", "slot": data.slot, "data": hex::encode(data.signing_root())}),
+                        json!({"kind": "vote", "slot": data.slot, "data": hex::encode(data.signing_root()), "vote": fields}),
                     );
-                    let vote = MemberVote { member: share.member, data, signature: share.signature };
                     self.see_vote(core.entry(), vote);
                 }
                 Action::Refused(r) => {
@@ -276,6 +296,30 @@ impl Ctx<'_> {
         if head.slot != self.head_slot {
             self.head_slot = head.slot;
             self.log.write("head", json!({"slot": head.slot, "root": hex::encode(head.root.0)}));
+        }
+    }
+
+    /// Interval 2: an aggregator of `slot` publishes one aggregate per voted data and counts it itself (gossip
+    /// does not deliver a node's own messages back to it).
+    fn aggregate(&mut self, slot: u64, store: &mut crate::store::Store) {
+        if !is_aggregator(self.identity, slot, self.roster_identities) {
+            return;
+        }
+        let aggregates = match self.aggregator.close(slot) {
+            Ok(a) => a,
+            Err(e) => {
+                self.log.write("aggregate_failed", json!({"slot": slot, "error": e.to_string()}));
+                return;
+            }
+        };
+        for (data, aggregate) in aggregates {
+            let participants: Vec<usize> = aggregate.participation().ones().collect();
+            self.log.write(
+                "aggregated",
+                json!({"slot": slot, "data": hex::encode(data.signing_root()), "participants": participants}),
+            );
+            self.justify(&data, &aggregate, store);
+            self.publish(&Msg::Aggregate { data, aggregate });
         }
     }
 

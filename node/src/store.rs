@@ -1,5 +1,5 @@
-//! The node's own block store: the certified headers it received or built. Justification is not computed
-//! over the network yet (no aggregates are gossiped), so the justified checkpoint stays at genesis.
+//! The node's own block store: the certified headers it received or built, and the justified checkpoint its
+//! justifier (`ndvt_adapter::node::aggregate`) derived from the aggregates it verified.
 
 use std::collections::HashMap;
 
@@ -10,6 +10,7 @@ use ndvt_adapter::node::ChainStore;
 pub struct Store {
     blocks: HashMap<[u8; 32], BlockHeader>,
     genesis: Checkpoint,
+    justified: Checkpoint,
 }
 
 /// More headers than any devnet run makes (200 slots of at most a few forks); a flood past it is refused.
@@ -18,7 +19,12 @@ const MAX_BLOCKS: usize = 4096;
 impl Store {
     /// A store that knows only genesis.
     pub fn new(genesis: Checkpoint) -> Self {
-        Store { blocks: HashMap::new(), genesis }
+        Store { blocks: HashMap::new(), genesis, justified: genesis }
+    }
+
+    /// Moves the justified checkpoint (the justifier only ever moves it forward).
+    pub fn justify(&mut self, checkpoint: Checkpoint) {
+        self.justified = checkpoint;
     }
 }
 
@@ -32,7 +38,7 @@ impl ChainStore for Store {
         }
     }
     fn justified(&self) -> Checkpoint {
-        self.genesis
+        self.justified
     }
     fn genesis(&self) -> Checkpoint {
         self.genesis

@@ -136,6 +136,20 @@ impl<'r> Validator<'r> {
                 }
                 Ok(())
             }
+            Msg::Aggregate { data, aggregate } => {
+                let slot = data.slot;
+                if aggregate.participation().len() != entries.len() {
+                    return Err(DropReason::UnknownValidator);
+                }
+                // Every part against the registry's keys of its slot (a group's m shares under its key).
+                let participants = self.roster.registry.attestation_participants(slot);
+                if aggregate.participation().count_ones() == 0
+                    || aggregate.verify(&participants, slot, &data.signing_root()).is_err()
+                {
+                    return Err(DropReason::InvalidSignature);
+                }
+                Ok(())
+            }
         }
     }
 }

@@ -33,7 +33,8 @@ impl Topics {
         format!("/leanconsensus/{}/{name}/ssz_snappy", self.fork_digest)
     }
 
-    /// The topic a message kind travels on. Votes go to attestation subnet `subnet`; the two native-DVT kinds
+    /// The topic a message kind travels on. Votes go to attestation subnet `subnet`, aggregates to lean's
+    /// `aggregation` topic; the two native-DVT kinds
     /// have topics of their own in the same scheme (`dvt_proposal`, `dvt_sign_off`).
     pub fn of(&self, kind: Kind, subnet: u64) -> String {
         match kind {
@@ -41,12 +42,8 @@ impl Topics {
             Kind::Vote => self.topic(&format!("attestation_{subnet}")),
             Kind::Proposal => self.topic("dvt_proposal"),
             Kind::SignOff => self.topic("dvt_sign_off"),
+            Kind::Aggregate => self.topic("aggregation"),
         }
-    }
-
-    /// The aggregation topic (lean's aggregated attestations; no ndvt node publishes on it yet).
-    pub fn aggregation(&self) -> String {
-        self.topic("aggregation")
     }
 
     /// The kind a topic carries, for a node subscribed to attestation subnet `subnet`.

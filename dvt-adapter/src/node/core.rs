@@ -71,8 +71,8 @@ impl<S: Scheme, G: GroupSigner<S>> NodeCore<S, G> {
                 self.receive_sign_off(root, share, chain, &mut out)
             }
             Event::Received(Msg::Block(h)) => self.learn_block(h.root(), chain),
-            // Votes are the aggregators' business.
-            Event::Received(Msg::Vote { .. }) => {}
+            // Votes and aggregates are the aggregators' and the justifier's business (`aggregate`).
+            Event::Received(Msg::Vote { .. } | Msg::Aggregate { .. }) => {}
         }
         out
     }

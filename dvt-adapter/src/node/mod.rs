@@ -13,6 +13,7 @@
 //! `k × fallback_timeout_ms` into the slot (or once at a random offset in race mode) and
 //! [`Event::AttestationDue`] at the start of interval 1; the core decides whether the duty is its own.
 
+pub mod aggregate;
 mod attest;
 mod core;
 pub mod detect;
@@ -24,7 +25,7 @@ pub mod wire;
 #[cfg(test)]
 mod tests;
 
-use ndvt_aggregation::{Scheme, Share};
+use ndvt_aggregation::{ConcatAggregate, Scheme, Share};
 use sha2::{Digest, Sha256};
 
 pub use self::core::{NodeConfig, NodeCore};
@@ -59,6 +60,13 @@ pub enum Msg<S: Scheme> {
         entry: usize,
         /// The vote.
         vote: MemberVote<S>,
+    },
+    /// An aggregator's aggregate of one slot's votes for `data`, to every node (lean's aggregation topic).
+    Aggregate {
+        /// The data every signature in it signed (its `hash_tree_root` at epoch `data.slot`).
+        data: AttestationData,
+        /// The registry entries that reached a quorum for `data`, with their signatures.
+        aggregate: ConcatAggregate<S>,
     },
 }
 

@@ -1,5 +1,6 @@
 //! A networked driver's slot schedule, sans IO: which core events fire when in a slot (the same schedule the
-//! simulator's engine uses: proposal attempts at `k × fallback_timeout_ms`, attestation at interval 1).
+//! simulator's engine uses: proposal attempts at `k × fallback_timeout_ms`, attestation at interval 1,
+//! aggregation at interval 2).
 
 use super::{INTERVAL_MS, NodeConfig, SLOT_MS};
 use crate::sim::{FaultKind, ProposalMode};
@@ -14,6 +15,8 @@ pub enum Duty {
     Proposal(u32),
     /// Attest (interval 1, plus a `late` member's delay).
     Attestation,
+    /// Close the slot's votes into aggregates (interval 2), if the node is one of its aggregators.
+    Aggregation,
 }
 
 /// The duties of `slot` for a node with `cfg`, as (milliseconds since genesis, duty), in time order.
@@ -27,7 +30,11 @@ pub fn duties<S: Scheme>(
     let t0 = slot * SLOT_MS;
     let late = cfg.faults.iter().filter(|f| f.kind == FaultKind::Late && f.active(slot));
     let late_ms: u64 = late.map(|f| f.delay_ms).sum();
-    let mut out = vec![(t0, Duty::SlotStart), (t0 + INTERVAL_MS + late_ms, Duty::Attestation)];
+    let mut out = vec![
+        (t0, Duty::SlotStart),
+        (t0 + INTERVAL_MS + late_ms, Duty::Attestation),
+        (t0 + 2 * INTERVAL_MS, Duty::Aggregation),
+    ];
     if proposer == Some(cfg.entry) {
         if cfg.single {
             out.push((t0, Duty::Proposal(0)));

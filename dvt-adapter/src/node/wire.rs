@@ -7,11 +7,13 @@
 //! Proposal  { header: BlockHeader, proposer_member: u8, attempt: u32 }
 //! SignOff   { validator_index: u64, member: u8, slot: u64, root: Bytes32, signature: ByteList[4096] }
 //! Vote      { validator_index: u64, member: u8, data: AttestationData, signature: ByteList[4096] }
+//! Aggregate { data: AttestationData, aggregate: ByteList[2^20] }   (ndvt's concatenation-aggregate bytes)
 //! ```
 //!
-//! A sign-off's share signs `root` at epoch `slot`; a vote's signs `hash_tree_root(data)` at `data.slot`.
+//! A sign-off's share signs `root` at epoch `slot`; a vote's signs `hash_tree_root(data)` at `data.slot`, and so
+//! does every signature of an aggregate, whose own epoch and message must be exactly those.
 
-use ndvt_aggregation::{Scheme, Share};
+use ndvt_aggregation::{AggregateError, ConcatAggregate, Scheme, Share};
 use ssz_derive::{Decode, Encode};
 use ssz_types::VariableList;
 use tree_hash::Hash256;
@@ -32,12 +34,18 @@ pub enum Kind {
     SignOff,
     /// A member's vote, to the aggregators.
     Vote,
+    /// An aggregator's aggregate, to everyone.
+    Aggregate,
 }
 
 impl Kind {
     /// Every kind.
-    pub const ALL: [Kind; 4] = [Kind::Block, Kind::Proposal, Kind::SignOff, Kind::Vote];
+    pub const ALL: [Kind; 5] = [Kind::Block, Kind::Proposal, Kind::SignOff, Kind::Vote, Kind::Aggregate];
 }
+
+/// The largest aggregate's bytes: 16 entries of 16 members' XMSS signatures are far below it; it is also the
+/// node's decompressed-payload limit.
+pub type AggregateBytesLimit = ssz_types::typenum::U1048576;
 
 /// Why message bytes were refused.
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +60,9 @@ pub enum WireError {
         /// The container.
         container: &'static str,
     },
+    /// The aggregate's bytes do not decode, or its epoch or message is not its data's slot and root.
+    #[error("the aggregate does not decode or is not over its data")]
+    Aggregate(#[source] AggregateError),
     /// A registry index or member index does not fit this platform's or the protocol's range.
     #[error("the {container}'s index is out of range")]
     Index {
@@ -74,6 +85,12 @@ struct SignOffSsz {
     slot: u64,
     root: Hash256,
     signature: VariableList<u8, SignatureBytesLimit>,
+}
+
+#[derive(Encode, Decode)]
+struct AggregateSsz {
+    data: AttestationData,
+    aggregate: VariableList<u8, AggregateBytesLimit>,
 }
 
 #[derive(Encode, Decode)]
@@ -117,6 +134,15 @@ pub fn encode_msg<S: Scheme>(msg: &Msg<S>) -> (Kind, Vec<u8>) {
                 signature: signature_list::<S>(&vote.signature),
             }),
         ),
+        Msg::Aggregate { data, aggregate } => (
+            Kind::Aggregate,
+            // An aggregate over the largest registry is far below the limit; an oversize one (a bug) encodes
+            // as empty bytes, which every receiver refuses.
+            encode(&AggregateSsz {
+                data: *data,
+                aggregate: VariableList::new(aggregate.to_bytes()).unwrap_or_default(),
+            }),
+        ),
     }
 }
 
@@ -151,6 +177,14 @@ pub fn decode_msg<S: Scheme>(kind: Kind, bytes: &[u8]) -> Result<Msg<S>, WireErr
             let vote = MemberVote { member: v.member, data: v.data, signature };
             Msg::Vote { entry: index("Vote", v.validator_index)?, vote }
         }
+        Kind::Aggregate => {
+            let a: AggregateSsz = decode("Aggregate", bytes)?;
+            let aggregate = ConcatAggregate::<S>::from_bytes(&a.aggregate).map_err(WireError::Aggregate)?;
+            if aggregate.epoch() != a.data.slot || *aggregate.message() != a.data.signing_root() {
+                return Err(WireError::Aggregate(AggregateError::Mismatch));
+            }
+            Msg::Aggregate { data: a.data, aggregate }
+        }
     })
 }
 
@@ -161,6 +195,7 @@ pub fn msg_slot<S: Scheme>(msg: &Msg<S>) -> u64 {
         Msg::Proposal(p) => p.header.slot,
         Msg::SignOff { share, .. } => share.epoch,
         Msg::Vote { vote, .. } => vote.data.slot,
+        Msg::Aggregate { data, .. } => data.slot,
     }
 }
 

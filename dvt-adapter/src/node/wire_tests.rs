@@ -1,6 +1,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use ndvt_aggregation::{Ed25519, GroupSigner};
+use ndvt_aggregation::{ConcatAggregate, Ed25519, GroupSigner};
 use ssz::Encode;
 use tree_hash::Hash256;
 
@@ -31,11 +31,14 @@ fn samples() -> Vec<M> {
     let root = header().root();
     let share = ms[1].proposal.sign(5, &root).unwrap();
     let vote = signed(&mut ms[0], data());
+    let mut aggregate = ConcatAggregate::new(5, data().signing_root(), 3);
+    aggregate.add_single(1, vote.signature.clone()).unwrap();
     vec![
         Msg::Block(header()),
         Msg::Proposal(Proposal { header: header(), proposer_member: 1, attempt: 2 }),
         Msg::SignOff { entry: 2, root, share },
         Msg::Vote { entry: 2, vote },
+        Msg::Aggregate { data: data(), aggregate },
     ]
 }
 
@@ -47,6 +50,9 @@ fn same(a: &M, b: &M) -> bool {
             e == f && r == q && s == t
         }
         (Msg::Vote { entry: e, vote: v }, Msg::Vote { entry: f, vote: w }) => e == f && v == w,
+        (Msg::Aggregate { data: d, aggregate: a }, Msg::Aggregate { data: e, aggregate: b }) => {
+            d == e && a == b
+        }
         _ => false,
     }
 }
@@ -107,4 +113,22 @@ fn a_kind_decodes_only_its_own_container() {
     let (_, block) = encode_msg(&Msg::<Ed25519>::Block(header()));
     assert!(decode_msg::<Ed25519>(Kind::Proposal, &block).is_err());
     assert!(decode_msg::<Ed25519>(Kind::Vote, &block).is_err());
+}
+
+#[test]
+fn an_aggregate_over_another_slot_or_message_is_an_aggregate_error() {
+    let other = AttestationData { slot: 6, ..data() };
+    for agg in [
+        ConcatAggregate::<Ed25519>::new(6, data().signing_root(), 3),
+        ConcatAggregate::new(5, other.signing_root(), 3),
+    ] {
+        let bytes = AggregateSsz { data: data(), aggregate: VariableList::new(agg.to_bytes()).unwrap() }
+            .as_ssz_bytes();
+        let err = decode_msg::<Ed25519>(Kind::Aggregate, &bytes).unwrap_err();
+        assert!(matches!(err, WireError::Aggregate(ndvt_aggregation::AggregateError::Mismatch)), "{err:?}");
+    }
+    let bytes =
+        AggregateSsz { data: data(), aggregate: VariableList::new(vec![1, 2, 3]).unwrap() }.as_ssz_bytes();
+    let err = decode_msg::<Ed25519>(Kind::Aggregate, &bytes).unwrap_err();
+    assert!(matches!(err, WireError::Aggregate(ndvt_aggregation::AggregateError::Truncated(_))), "{err:?}");
 }

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use ndvt_aggregation::{ConcatAggregate, GroupSignature, Scheme, Share};
+use ndvt_aggregation::{ConcatAggregate, Scheme};
 use tree_hash::Hash256;
 
 use super::detector::{ConflictKey, component_name, offence_name};
@@ -12,6 +12,7 @@ use super::error::SimError;
 use super::report::{EntryReport, Report, SlashableEvent, SlotPoint, percentiles};
 use crate::accounting::{Component, MemberVote, RewardModel, tally};
 use crate::containers::{AttestationData, Checkpoint};
+use crate::node::aggregate::{add_entry, supermajority};
 
 /// Running overhead sums.
 #[derive(Default)]
@@ -80,33 +81,13 @@ impl Simulation {
                 point.target += f64::from(u8::from(target)) / groups;
                 point.head += f64::from(u8::from(head)) / groups;
             }
-            for (data, mask) in &t.full {
-                let agg = aggregates
-                    .entry(*data)
-                    .or_insert_with(|| ConcatAggregate::new(slot, data.signing_root(), registry_len));
-                let mut shares: BTreeMap<u8, Share<Sch>> = BTreeMap::new();
-                for v in list.iter().filter(|v| v.data == *data && mask >> v.member & 1 == 1) {
-                    shares.entry(v.member).or_insert_with(|| Share {
-                        member: v.member,
-                        epoch: slot,
-                        message: data.signing_root(),
-                        signature: v.signature.clone(),
-                    });
-                }
-                let shares: Vec<Share<Sch>> = shares.into_values().collect();
-                let k = shares.len() as u64;
-                let added = if meta.single {
-                    shares.first().map(|s| agg.add_single(e, s.signature.clone()))
-                } else {
-                    GroupSignature::combine(&meta.attestation, &shares).ok().map(|g| agg.add_group(e, &g))
-                };
-                if let Some(Err(error)) = added {
-                    return Err(SimError::Aggregate { slot, error });
-                }
-                self.overhead.signatures += k;
-                self.overhead.single_key_signatures += 1;
-                self.overhead.single_key_bytes += 2 + Sch::SIGNATURE_BYTES as u64;
-            }
+            let k =
+                add_entry(&mut aggregates, e, &meta.attestation, meta.single, &list, &t.full, registry_len)
+                    .map_err(|error| SimError::Aggregate { slot, error })?;
+            let datas = t.full.len() as u64;
+            self.overhead.signatures += k;
+            self.overhead.single_key_signatures += datas;
+            self.overhead.single_key_bytes += datas * (2 + Sch::SIGNATURE_BYTES as u64);
         }
         for (data, agg) in &aggregates {
             let bytes = agg.to_bytes().len() as u64;
@@ -125,7 +106,7 @@ impl Simulation {
         {
             self.stats[p].rewards += proposer_reward;
         }
-        if for_target * 3 >= total * 2 && canon.target.slot > self.justified.slot {
+        if supermajority(for_target, total) && canon.target.slot > self.justified.slot {
             self.justified = canon.target;
         }
         self.report.timeline.push(point);
