@@ -7,13 +7,16 @@
 
 use rayon::prelude::*;
 
-use crate::batch_verify::{BatchItem, Pending, prechecked};
+use crate::batch_verify::{BatchItem, Pending};
+use crate::error::DecodeError;
 use crate::error::VerifyError;
 use crate::instance::Instance;
 use crate::leanvm::backend::Blake2sLeanVm;
-use crate::leanvm::calls::{Steps, hash_nodes, hash_pair, per_lane, tweaks};
+use crate::leanvm::calls::{Steps, hash_nodes, hash_pair, per_lane, rho_words, tweaks};
+use crate::leanvm::lanes::{Block, compress, digest, initial, splat};
 use crate::leanvm::lanes::{LANES, NodeWords, lane, node, words};
 use crate::leanvm::layout::{LeanVmLayout, TweakKind};
+use crate::secret_key::codeword_from_digest;
 
 /// Signatures per chunk: the leaf and path stages carry one per lane; the walks of a chunk fill its lanes.
 const CHUNK: usize = LANES;
@@ -28,7 +31,7 @@ pub(crate) fn verify_batch<L: LeanVmLayout, I: Instance<Hash = Blake2sLeanVm<L>>
 fn verify_chunk<L: LeanVmLayout, I: Instance<Hash = Blake2sLeanVm<L>>>(
     chunk: &[BatchItem<'_, I>],
 ) -> Vec<Result<(), VerifyError>> {
-    let (pending, mut results) = prechecked(chunk);
+    let (pending, mut results) = prechecked_lanes::<L, I>(chunk);
     if pending.is_empty() {
         return results;
     }
@@ -40,6 +43,56 @@ fn verify_chunk<L: LeanVmLayout, I: Instance<Hash = Blake2sLeanVm<L>>>(
         }
     }
     results
+}
+
+/// `batch_verify::prechecked` with the message digests (two compressions each) on lanes, one item per
+/// lane: the same checks in the same order, so the same error for every item.
+#[allow(clippy::type_complexity)]
+fn prechecked_lanes<'a, L: LeanVmLayout, I: Instance<Hash = Blake2sLeanVm<L>>>(
+    chunk: &'a [BatchItem<'a, I>],
+) -> (Vec<(usize, Pending<'a, I>)>, Vec<Result<(), VerifyError>>) {
+    let (depth, dimension) = (I::LOG_LIFETIME as usize, I::DIMENSION);
+    let mut results: Vec<Result<(), VerifyError>> = Vec::with_capacity(chunk.len());
+    let mut shaped: Vec<usize> = Vec::with_capacity(chunk.len());
+    for (k, item) in chunk.iter().enumerate() {
+        let result: Result<(), VerifyError> = if item.epoch >= I::LIFETIME {
+            Err(VerifyError::EpochOutOfRange { epoch: item.epoch, log_lifetime: I::LOG_LIFETIME })
+        } else if item.signature.path.len() != depth {
+            Err(DecodeError::PathLength { expected: depth, got: item.signature.path.len() }.into())
+        } else if item.signature.hashes.len() != dimension {
+            Err(DecodeError::HashCount { expected: dimension, got: item.signature.hashes.len() }.into())
+        } else {
+            shaped.push(k);
+            Ok(())
+        };
+        results.push(result);
+    }
+    let mut pending = Vec::with_capacity(shaped.len());
+    if shaped.is_empty() {
+        return (pending, results);
+    }
+    // tweak ‖ parameter ‖ message, then rho ‖ 0^8: two blocks per lane.
+    let item = |l: usize| &chunk[shaped[l.min(shaped.len() - 1)]];
+    let mut m: Block<LANES> = [splat(0); 16];
+    m[..4].copy_from_slice(&tweaks::<L, LANES>(TweakKind::Message, |_| 0, |l| item(l).epoch as u32));
+    m[4..8].copy_from_slice(&per_lane::<LANES, 4>(|l| words(&item(l).public_key.parameter)));
+    m[8..16].copy_from_slice(&per_lane::<LANES, 8>(|l| {
+        core::array::from_fn(|i| u32::from_le_bytes(core::array::from_fn(|b| item(l).message[4 * i + b])))
+    }));
+    let mut h = initial::<LANES>(0);
+    compress(&mut h, &m, 64, false);
+    let mut m: Block<LANES> = [splat(0); 16];
+    m[..6].copy_from_slice(&per_lane::<LANES, 6>(|l| rho_words(&item(l).signature.rho)));
+    compress(&mut h, &m, 96, true);
+    let digests = digest(&h);
+    for (l, &k) in shaped.iter().enumerate() {
+        let mut codeword = [0u8; 256];
+        match codeword_from_digest::<I>(&node(&lane(&digests, l)), &mut codeword) {
+            Ok(()) => pending.push((k, Pending { item: &chunk[k], epoch: chunk[k].epoch as u32, codeword })),
+            Err(e) => results[k] = Err(e.into()),
+        }
+    }
+    (pending, results)
 }
 
 /// Every chain end of every pending signature, lane-major (`ends[c]` is chain `c` of every lane): lane `l`
