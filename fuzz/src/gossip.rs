@@ -47,7 +47,7 @@ fn roster() -> &'static Roster {
 /// one of those invariants breaks.
 pub fn decode_gossip(data: &[u8]) {
     let Some((&k, payload)) = data.split_first() else { return };
-    let kind = Kind::ALL[usize::from(k % 4)];
+    let kind = Kind::ALL[usize::from(k) % Kind::ALL.len()];
     let mut v = Validator::new(roster());
     if let Ok(msg) = v.check(kind, payload, NOW_SLOT) {
         let (again_kind, ssz) = encode_msg(&msg);

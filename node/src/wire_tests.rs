@@ -7,14 +7,14 @@ fn topics_follow_the_lean_scheme() {
     let t = Topics::new([0x12, 0x34, 0x56, 0x78]);
     assert_eq!(t.of(Kind::Block, 0), "/leanconsensus/0x12345678/block/ssz_snappy");
     assert_eq!(t.of(Kind::Vote, 3), "/leanconsensus/0x12345678/attestation_3/ssz_snappy");
-    assert_eq!(t.aggregation(), "/leanconsensus/0x12345678/aggregation/ssz_snappy");
+    assert_eq!(t.of(Kind::Aggregate, 0), "/leanconsensus/0x12345678/aggregation/ssz_snappy");
     assert_eq!(t.of(Kind::SignOff, 0), "/leanconsensus/0x12345678/dvt_sign_off/ssz_snappy");
     assert_eq!(t.of(Kind::Proposal, 0), "/leanconsensus/0x12345678/dvt_proposal/ssz_snappy");
     for k in Kind::ALL {
         assert_eq!(t.kind_of(&t.of(k, 1), 1), Some(k));
     }
     assert_eq!(t.kind_of("/leanconsensus/0x12345678/attestation_2/ssz_snappy", 1), None);
-    assert_eq!(t.kind_of(&t.aggregation(), 0), None);
+    assert_eq!(t.kind_of("/leanconsensus/0x12345678/aggregates/ssz_snappy", 0), None);
 }
 
 #[test]

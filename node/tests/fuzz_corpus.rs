@@ -14,7 +14,7 @@ use ndvt_adapter::containers::{AttestationData, BlockHeader, Checkpoint};
 use ndvt_adapter::node::Msg;
 use ndvt_adapter::node::wire::encode_msg;
 use ndvt_adapter::sim::{Sch, create_node_keys, key_dirs, open_node_signers};
-use ndvt_aggregation::GroupSigner;
+use ndvt_aggregation::{ConcatAggregate, GroupSigner};
 use ndvt_node::validate::Validator;
 use ndvt_node::wire::compress;
 use tree_hash::Hash256;
@@ -43,6 +43,13 @@ fn seeds() -> Vec<(String, Vec<u8>)> {
     let data = AttestationData { slot: 3, head: cp(1, 3), target: cp(2, 2), source: cp(0, 0) };
     let vote = signers.attestation.sign(3, &data.signing_root()).unwrap();
     let share = signers.proposal.sign(3, &header.root()).unwrap();
+    // The single validator (identity 3, registry entry 1) alone in an aggregate of the same data.
+    create_node_keys(dir.path(), s.seed, 3, s.slots).unwrap();
+    let (a, p) = key_dirs(dir.path(), 3);
+    let mut single = open_node_signers(&a, &p, 0).unwrap();
+    single.attestation.signer_mut().prepare_until(3).unwrap();
+    let mut aggregate = ConcatAggregate::new(3, data.signing_root(), 2);
+    aggregate.add_single(1, single.attestation.sign(3, &data.signing_root()).unwrap().signature).unwrap();
     vec![
         ("seed-block".into(), seed(&Msg::Block(header))),
         ("seed-proposal".into(), seed(&Msg::Proposal(Proposal { header, proposer_member: 1, attempt: 1 }))),
@@ -51,6 +58,7 @@ fn seeds() -> Vec<(String, Vec<u8>)> {
             "seed-vote".into(),
             seed(&Msg::Vote { entry: 0, vote: MemberVote { member: 0, data, signature: vote.signature } }),
         ),
+        ("seed-aggregate".into(), seed(&Msg::Aggregate { data, aggregate })),
     ]
 }
 
@@ -58,7 +66,8 @@ fn seeds() -> Vec<(String, Vec<u8>)> {
 fn seeds_are_accepted_and_match_the_committed_corpus() {
     let seeds = seeds();
     for (name, bytes) in &seeds {
-        let kind = ndvt_adapter::node::wire::Kind::ALL[usize::from(bytes[0] % 4)];
+        let kinds = ndvt_adapter::node::wire::Kind::ALL;
+        let kind = kinds[usize::from(bytes[0]) % kinds.len()];
         let mut v = Validator::new(gossip_roster());
         assert!(v.check(kind, &bytes[1..], gossip::NOW_SLOT).is_ok(), "{name} is not accepted");
         gossip::decode_gossip(bytes);

@@ -63,6 +63,18 @@ pub(crate) struct Pending<'a, I: Instance> {
 /// What every verification checks before its chain walks: the epoch, the signature's shape and the
 /// message digest's encoding.
 pub(crate) fn precheck<'a, I: Instance>(item: &'a BatchItem<'a, I>) -> Result<Pending<'a, I>, VerifyError> {
+    check_shape(item)?;
+    let epoch = item.epoch as u32;
+    let mut codeword = [0u8; 256];
+    let digest =
+        I::Hash::message_digest(&item.public_key.parameter, epoch, &item.signature.rho, item.message);
+    codeword_from_digest::<I>(&digest, &mut codeword)?;
+    Ok(Pending { item, epoch, codeword })
+}
+
+/// The checks before any hash, in this order (a lane-batched precheck keeps it, so every item gets the same
+/// error as a single verification): epoch in range, path length, chain count.
+pub(crate) fn check_shape<I: Instance>(item: &BatchItem<'_, I>) -> Result<(), VerifyError> {
     if item.epoch >= I::LIFETIME {
         return Err(VerifyError::EpochOutOfRange { epoch: item.epoch, log_lifetime: I::LOG_LIFETIME });
     }
@@ -74,12 +86,7 @@ pub(crate) fn precheck<'a, I: Instance>(item: &'a BatchItem<'a, I>) -> Result<Pe
     if item.signature.hashes.len() != dimension {
         return Err(DecodeError::HashCount { expected: dimension, got: item.signature.hashes.len() }.into());
     }
-    let epoch = item.epoch as u32;
-    let mut codeword = [0u8; 256];
-    let digest =
-        I::Hash::message_digest(&item.public_key.parameter, epoch, &item.signature.rho, item.message);
-    codeword_from_digest::<I>(&digest, &mut codeword)?;
-    Ok(Pending { item, epoch, codeword })
+    Ok(())
 }
 
 /// One chain walk of a batch: (pending signature, chain, start value, steps).

@@ -2,13 +2,13 @@
 //!
 //! A single verification is mostly dependent compressions (the chain walks' rounds, then eleven for the
 //! leaf and one per path level), so its lanes idle. Across signatures those sequences are independent:
-//! here one lane carries one signature: its chain walks one after another, then its leaf and Merkle path. Every signature costs the same compressions (the
-//! digits of a valid codeword sum to the target, so every signature walks 99 steps), so the lanes stay full.
+//! here one lane carries one signature: its chain walks one after another, then its leaf and Merkle path.
+//! Every signature costs the same compressions (the digits of a valid codeword sum to the target, so every
+//! signature walks 99 steps), so the lanes stay full.
 
 use rayon::prelude::*;
 
-use crate::batch_verify::{BatchItem, Pending};
-use crate::error::DecodeError;
+use crate::batch_verify::{BatchItem, Pending, check_shape};
 use crate::error::VerifyError;
 use crate::instance::Instance;
 use crate::leanvm::backend::Blake2sLeanVm;
@@ -51,20 +51,13 @@ fn verify_chunk<L: LeanVmLayout, I: Instance<Hash = Blake2sLeanVm<L>>>(
 fn prechecked_lanes<'a, L: LeanVmLayout, I: Instance<Hash = Blake2sLeanVm<L>>>(
     chunk: &'a [BatchItem<'a, I>],
 ) -> (Vec<(usize, Pending<'a, I>)>, Vec<Result<(), VerifyError>>) {
-    let (depth, dimension) = (I::LOG_LIFETIME as usize, I::DIMENSION);
     let mut results: Vec<Result<(), VerifyError>> = Vec::with_capacity(chunk.len());
     let mut shaped: Vec<usize> = Vec::with_capacity(chunk.len());
     for (k, item) in chunk.iter().enumerate() {
-        let result: Result<(), VerifyError> = if item.epoch >= I::LIFETIME {
-            Err(VerifyError::EpochOutOfRange { epoch: item.epoch, log_lifetime: I::LOG_LIFETIME })
-        } else if item.signature.path.len() != depth {
-            Err(DecodeError::PathLength { expected: depth, got: item.signature.path.len() }.into())
-        } else if item.signature.hashes.len() != dimension {
-            Err(DecodeError::HashCount { expected: dimension, got: item.signature.hashes.len() }.into())
-        } else {
+        let result = check_shape(item);
+        if result.is_ok() {
             shaped.push(k);
-            Ok(())
-        };
+        }
         results.push(result);
     }
     let mut pending = Vec::with_capacity(shaped.len());
