@@ -30,11 +30,7 @@ fn participants(voters: &[Voter<Ed25519>]) -> Vec<Participant<Ed25519>> {
     voters
         .iter()
         .map(|v| {
-            if v.single {
-                Participant::Single(v.key.members()[0].clone())
-            } else {
-                Participant::Group(v.key.clone())
-            }
+            if v.single { Participant::Single(v.key.members()[0]) } else { Participant::Group(v.key.clone()) }
         })
         .collect()
 }

@@ -32,7 +32,7 @@ fn samples() -> Vec<M> {
     let share = ms[1].proposal.sign(5, &root).unwrap();
     let vote = signed(&mut ms[0], data());
     let mut aggregate = ConcatAggregate::new(5, data().signing_root(), 3);
-    aggregate.add_single(1, vote.signature.clone()).unwrap();
+    aggregate.add_single(1, vote.signature).unwrap();
     vec![
         Msg::Block(header()),
         Msg::Proposal(Proposal { header: header(), proposer_member: 1, attempt: 2 }),
