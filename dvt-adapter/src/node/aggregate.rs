@@ -49,15 +49,16 @@ pub fn add_entry<S: Scheme>(
 ) -> Result<u64, AggregateError> {
     let mut added = 0;
     for (data, mask) in full {
-        let agg = aggregates
-            .entry(*data)
-            .or_insert_with(|| ConcatAggregate::new(data.slot, data.signing_root(), registry_len));
+        // One hash tree root per data, not one per share.
+        let root = data.signing_root();
+        let agg =
+            aggregates.entry(*data).or_insert_with(|| ConcatAggregate::new(data.slot, root, registry_len));
         let mut shares: BTreeMap<u8, Share<S>> = BTreeMap::new();
         for v in votes.iter().filter(|v| v.data == *data && mask >> v.member & 1 == 1) {
             shares.entry(v.member).or_insert_with(|| Share {
                 member: v.member,
                 epoch: data.slot,
-                message: data.signing_root(),
+                message: root,
                 signature: v.signature.clone(),
             });
         }
