@@ -14,8 +14,9 @@ use crate::backend::TweakableHash;
 use crate::error::KeyError;
 use crate::instance::{Activation, Instance, check};
 use crate::public_key::PublicKey;
-use crate::secret_key::{SecretKey, bottom_tree};
+use crate::secret_key::{SecretKey, SharedPrfKey};
 use crate::tree::SubTree;
+use crate::window::bottom_tree;
 
 /// Rounds a requested activation range out to whole bottom trees, at least two, inside the lifetime
 /// (leanSig's rule, so activation ranges agree with keys made there). Returns bottom-tree indices `[first, end)`.
@@ -117,7 +118,7 @@ impl<I: Instance> SecretKey<I> {
         let (depth, half) = (I::LOG_LIFETIME, I::LOG_LIFETIME / 2);
         let top = SubTree::sparse::<I::Hash>(&parameter, depth, half, depth, trees.start, roots, true, pad);
         let sk = SecretKey {
-            prf_key: *prf_key,
+            prf_key: SharedPrfKey::new(Zeroizing::new(*prf_key)),
             parameter,
             activation_start: active.start,
             activation_len: active.end - active.start,

@@ -66,6 +66,7 @@ pub mod simd;
 mod traits;
 mod tree;
 mod tweak;
+mod window;
 
 pub use batch_verify::{BatchItem, verify_batch};
 pub use consistency::ConsistencyError;
@@ -77,8 +78,9 @@ pub use keygen::expand_activation;
 pub use message_hash::AbortingHypercube;
 pub use poseidon_backend::Poseidon1;
 pub use public_key::PublicKey;
-pub use secret_key::{PreparedBottomTree, SecretKey};
+pub use secret_key::SecretKey;
 pub use signature::{EpochSignature, Signature};
+pub use window::{PreparedBottomTree, WindowJob};
 
 /// The value types of a parameter set `I`: its digest, parameter and randomness (for Devnet 4 the field
 /// arrays [`crate::Digest`], [`crate::Parameter`], [`crate::Rho`]).

@@ -8,10 +8,12 @@
 use core::marker::PhantomData;
 use core::ops::Range;
 
-use zeroize::Zeroize;
+use std::sync::Arc;
+
+use zeroize::Zeroizing;
 
 use crate::backend::{Encoding, TweakableHash};
-use crate::error::{KeyError, SignError};
+use crate::error::SignError;
 use crate::instance::{Digest, Instance, Parameter, Rho, check};
 use crate::public_key::PublicKey;
 use crate::signature::Signature;
@@ -20,9 +22,14 @@ use crate::tree::SubTree;
 /// Bytes of the PRF key.
 pub const PRF_KEY_LEN: usize = 32;
 
+/// The PRF key behind a reference count: a key and the window jobs it hands out read one copy of the secret.
+pub(crate) type SharedPrfKey = Arc<Zeroizing<[u8; PRF_KEY_LEN]>>;
+
 /// A generalized-XMSS secret key of instance `I`.
 pub struct SecretKey<I: Instance> {
-    pub(crate) prf_key: [u8; PRF_KEY_LEN],
+    /// Shared, never copied, with the window jobs the key hands out ([`SecretKey::window_job`]); zeroized when
+    /// the last holder drops it.
+    pub(crate) prf_key: SharedPrfKey,
     pub(crate) parameter: Parameter<I>,
     pub(crate) activation_start: u64,
     pub(crate) activation_len: u64,
@@ -31,12 +38,6 @@ pub struct SecretKey<I: Instance> {
     pub(crate) left: SubTree<Digest<I>>,
     pub(crate) right: SubTree<Digest<I>>,
     pub(crate) _instance: PhantomData<I>,
-}
-
-impl<I: Instance> Drop for SecretKey<I> {
-    fn drop(&mut self) {
-        self.prf_key.zeroize();
-    }
 }
 
 impl<I: Instance> core::fmt::Debug for SecretKey<I> {
@@ -49,31 +50,10 @@ impl<I: Instance> core::fmt::Debug for SecretKey<I> {
     }
 }
 
-/// A bottom tree computed ahead of time, to be installed with [`SecretKey::install_next`].
-pub struct PreparedBottomTree<I: Instance> {
-    index: u64,
-    tree: SubTree<Digest<I>>,
-}
-
-impl<I: Instance> PreparedBottomTree<I> {
-    /// The bottom-tree index it covers.
-    pub fn index(&self) -> u64 {
-        self.index
-    }
-}
-
 impl<I: Instance> SecretKey<I> {
     /// The epochs this key may sign: `[start, end)`.
     pub fn activation(&self) -> Range<u64> {
         self.activation_start..self.activation_start + self.activation_len
-    }
-
-    /// The epochs the key can sign right now without advancing: the active epochs of two bottom trees.
-    pub fn prepared(&self) -> Range<u64> {
-        let c = I::LEAVES_PER_BOTTOM_TREE;
-        let active = self.activation();
-        let start = (self.left_index * c).max(active.start);
-        start..((self.left_index + 2) * c).min(active.end).max(start)
     }
 
     /// The public key (the top tree's root and the parameter).
@@ -81,41 +61,6 @@ impl<I: Instance> SecretKey<I> {
         // Decoding and generation both guarantee a non-empty last layer; a default root could never verify.
         let root = self.top.root().unwrap_or_default();
         PublicKey { root, parameter: self.parameter, _instance: PhantomData }
-    }
-
-    /// Whether the window can still move forward within the activation range.
-    pub fn can_advance(&self) -> bool {
-        (self.left_index + 2) * I::LEAVES_PER_BOTTOM_TREE < self.activation().end
-    }
-
-    /// Computes the bottom tree that the next advance needs, without changing the key.
-    /// This is the expensive half of advancing (about 2^(h/2) leaves), safe to run off the signing path.
-    pub fn prepare_next(&self) -> Result<PreparedBottomTree<I>, KeyError> {
-        if !self.can_advance() {
-            return Err(KeyError::ActivationExhausted { end: self.activation().end });
-        }
-        let index = self.left_index + 2;
-        // Exact ranges pad with fillers keyed on the PRF key (`check` makes sure the back-end does that).
-        let tree = bottom_tree::<I>(&self.prf_key, &self.prf_key, &self.parameter, index, &self.activation());
-        Ok(PreparedBottomTree { index, tree })
-    }
-
-    /// Moves the window one bottom tree forward using a tree from [`SecretKey::prepare_next`].
-    /// Refuses (returning the tree) if it is not the tree this key needs next.
-    pub fn install_next(&mut self, next: PreparedBottomTree<I>) -> Result<(), PreparedBottomTree<I>> {
-        if next.index != self.left_index + 2 || next.tree.root() != self.top.lowest(next.index) {
-            return Err(next);
-        }
-        self.left = core::mem::replace(&mut self.right, next.tree);
-        self.left_index += 1;
-        Ok(())
-    }
-
-    /// Moves the prepared window forward by one bottom tree (computes and installs it).
-    pub fn advance(&mut self) -> Result<(), KeyError> {
-        let next = self.prepare_next()?;
-        let index = next.index;
-        self.install_next(next).map_err(|_| KeyError::InconsistentTree { index })
     }
 
     /// Signs `message` at `epoch` and checks the result against the key's own public key before returning it.
@@ -224,46 +169,4 @@ fn find_rho<I: Instance>(
         first += tried.max(1);
     }
     None
-}
-
-/// Bottom tree `index` restricted to the `active` epochs: the full tree when it lies inside them, a tree
-/// padded with fillers around them at the ends of an exact range, an empty tree when it holds none.
-pub(crate) fn bottom_tree<I: Instance>(
-    prf_key: &[u8; PRF_KEY_LEN],
-    pad_key: &[u8; 32],
-    parameter: &Parameter<I>,
-    index: u64,
-    active: &Range<u64>,
-) -> SubTree<Digest<I>> {
-    let c = I::LEAVES_PER_BOTTOM_TREE;
-    let (from, to) = (active.start.max(index * c), active.end.min((index + 1) * c));
-    if from >= to {
-        return SubTree::empty(I::LOG_LIFETIME);
-    }
-    let leaves = I::Hash::leaves(prf_key, parameter, from..to, I::DIMENSION, I::BASE);
-    if to - from == c {
-        return SubTree::bottom::<I::Hash>(parameter, I::LOG_LIFETIME, index, leaves);
-    }
-    let pad = |level: u32, position: u64| I::Hash::filler(pad_key, level, position);
-    SubTree::sparse::<I::Hash>(parameter, I::LOG_LIFETIME, 0, I::LOG_LIFETIME / 2, from, leaves, false, pad)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::TestInstance;
-
-    /// A key whose top tree no longer matches its bottom trees says so, rather than claiming exhaustion,
-    /// and stays where it was.
-    #[test]
-    fn advance_on_a_corrupted_top_tree_names_the_tree() {
-        let (mut sk, _) = SecretKey::<TestInstance>::from_seed(&[4; 32], 0, 128).expect("keygen");
-        let index = sk.left_index + 2;
-        let layer = &mut sk.top.layers[0];
-        let at = usize::try_from(index - layer.start).expect("small index");
-        layer.nodes[at][0] += <crate::field::F as p3_field::PrimeCharacteristicRing>::ONE;
-        let window = sk.prepared();
-        assert_eq!(sk.advance(), Err(KeyError::InconsistentTree { index }));
-        assert_eq!(sk.prepared(), window);
-    }
 }

@@ -10,12 +10,12 @@
 
 use core::marker::PhantomData;
 
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
 use crate::backend::{Element, read_list, write_list};
 use crate::error::DecodeError;
 use crate::instance::{Activation, Instance, Parameter};
-use crate::secret_key::{PRF_KEY_LEN, SecretKey};
+use crate::secret_key::{PRF_KEY_LEN, SecretKey, SharedPrfKey};
 use crate::signature::read_u32;
 use crate::tree::{Layer, SubTree};
 const SUBTREE_FIXED: usize = 20;
@@ -114,7 +114,7 @@ impl<I: Instance> SecretKey<I> {
     pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
         let len = Self::FIXED + subtree_len(&self.top) + subtree_len(&self.left) + subtree_len(&self.right);
         let mut out = Zeroizing::new(Vec::with_capacity(len));
-        out.extend_from_slice(&self.prf_key);
+        out.extend_from_slice(&self.prf_key[..]);
         self.parameter.write(&mut out);
         out.extend_from_slice(&self.activation_start.to_le_bytes());
         out.extend_from_slice(&self.activation_len.to_le_bytes());
@@ -137,7 +137,7 @@ impl<I: Instance> SecretKey<I> {
         if bytes.len() < fixed {
             return Err(DecodeError::Length { what: "secret key", expected: fixed, got: bytes.len() });
         }
-        let mut prf_key = [0u8; PRF_KEY_LEN];
+        let mut prf_key = Zeroizing::new([0u8; PRF_KEY_LEN]);
         prf_key.copy_from_slice(&bytes[..PRF_KEY_LEN]);
         let at = PRF_KEY_LEN + <Parameter<I> as Element>::BYTES;
         let parameter = Element::read(&bytes[PRF_KEY_LEN..at], "secret_key.parameter")?;
@@ -157,7 +157,7 @@ impl<I: Instance> SecretKey<I> {
         let left = get_subtree(&bytes[off_left as usize..off_right as usize], "secret_key.left_bottom_tree")?;
         let right = get_subtree(&bytes[off_right as usize..], "secret_key.right_bottom_tree")?;
         let sk = SecretKey {
-            prf_key,
+            prf_key: SharedPrfKey::new(prf_key),
             parameter,
             activation_start,
             activation_len,
@@ -167,7 +167,6 @@ impl<I: Instance> SecretKey<I> {
             right,
             _instance: PhantomData,
         };
-        prf_key.zeroize();
         sk.check_structure()?;
         Ok(sk)
     }

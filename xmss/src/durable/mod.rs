@@ -63,6 +63,7 @@ use crate::instance::Instance;
 use crate::public_key::PublicKey;
 use crate::secret_key::SecretKey;
 use crate::signature::{EpochSignature, Signature};
+use crate::window::{PreparedBottomTree, WindowJob};
 use error::persist_err;
 use files::{INSTANCE_FILE, PUBLIC_FILE, RECORD_FILE, SECRET_FILE, binding_of, load, lock};
 
@@ -282,6 +283,40 @@ impl<I: Instance> DurableSigner<I> {
                 .map_err(persist_err)?;
         }
         Ok(())
+    }
+
+    /// The background half of [`DurableSigner::prepare_until`]: the job that computes the bottom tree the window
+    /// needs next so that it contains `epoch`, or `None` when no advance is needed (the window already reaches
+    /// `epoch`, the epoch is below the watermark, or the window cannot move). Run it on another thread while
+    /// this signer keeps signing, then hand its tree to [`DurableSigner::install_window`]; ask again until
+    /// `None` when `epoch` lies more than one bottom tree ahead.
+    ///
+    /// An epoch outside the activation range is refused, as by `prepare_until`.
+    pub fn window_job(&self, epoch: u64) -> Result<Option<WindowJob<I>>, DurableError> {
+        let active = self.key.activation();
+        if !active.contains(&epoch) {
+            return Err(SignError::OutsideActivation { epoch, start: active.start, end: active.end }.into());
+        }
+        if epoch < self.cursor || self.key.prepared().end > epoch || !self.key.can_advance() {
+            return Ok(None);
+        }
+        Ok(Some(self.key.window_job()?))
+    }
+
+    /// Installs a tree computed by a [`WindowJob`] and persists the key atomically, as one step of
+    /// `prepare_until` would. Returns `false`, changing nothing, when the tree is not for the index the
+    /// window needs next (the window moved meanwhile, for example through `prepare_until`); a tree for that
+    /// index that does not hash to the key's top tree is [`KeyError::InconsistentTree`](crate::KeyError).
+    /// The signing record is untouched: which epochs may be signed never depends on the window.
+    pub fn install_window(&mut self, tree: PreparedBottomTree<I>) -> Result<bool, DurableError> {
+        let index = tree.index();
+        if !self.key.can_advance() || index != self.key.left_index + 2 {
+            return Ok(false);
+        }
+        self.key.install_next(tree).map_err(|_| crate::KeyError::InconsistentTree { index })?;
+        storage::replace(self.storage.as_mut(), &self.dir, SECRET_FILE, &self.key.to_bytes())
+            .map_err(persist_err)?;
+        Ok(true)
     }
 
     fn persist(&mut self, record: Record) -> Result<(), DurableError> {

@@ -742,3 +742,33 @@ fn restore_refuses_a_backup_of_another_key() {
     );
     assert!(matches!(DurableSigner::<T>::restore(&b, &a, 0), Err(DurableError::KeyMismatch)));
 }
+
+/// A window advance computed on another thread while the signer keeps signing: the tree installs and is
+/// persisted (a reopened signer has the moved window), signing in the new window gives the reference bytes,
+/// and a tree from a job the window has already passed is refused without moving anything.
+#[test]
+fn window_job_runs_beside_signing_then_installs_and_persists() {
+    let tmp = TempDir::new("job");
+    let dir = tmp.join("key");
+    let (mut signer, pk) = new_signer(&dir);
+    assert!(signer.window_job(31).unwrap().is_none(), "31 is inside the window [0, 32)");
+    let job = signer.window_job(32).unwrap().expect("32 is past the window");
+    let stale = signer.window_job(32).unwrap().expect("the same job again").run();
+    let (tree, signature) = std::thread::scope(|s| {
+        let worker = s.spawn(move || job.run());
+        let signature = signer.sign_at(5, &msg(1, 5)).unwrap();
+        (worker.join().unwrap(), signature)
+    });
+    pk.verify(5, &msg(1, 5), &signature).unwrap();
+    assert!(signer.install_window(tree).unwrap());
+    assert_eq!(signer.prepared(), 16..48);
+    assert!(!signer.install_window(stale).unwrap(), "a tree for a passed index changes nothing");
+    assert_eq!(signer.prepared(), 16..48);
+    assert!(signer.window_job(40).unwrap().is_none());
+    assert!(matches!(signer.window_job(256), Err(DurableError::Sign(SignError::OutsideActivation { .. }))));
+    assert_eq!(signer.sign_at(40, &msg(1, 40)).unwrap().to_bytes(), reference(40, &msg(1, 40)));
+    drop(signer);
+    let reopened = DurableSigner::<T>::open(&dir).unwrap();
+    assert_eq!(reopened.prepared(), 16..48);
+    assert!(reopened.window_job(47).unwrap().is_none());
+}
