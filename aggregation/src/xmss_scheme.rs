@@ -77,6 +77,11 @@ impl<I: Instance> XmssMember<I> {
     pub fn signer_mut(&mut self) -> &mut DurableSigner<I> {
         &mut self.signer
     }
+
+    /// The member's durable signer, read-only (its window, record and the job that advances its window).
+    pub fn signer(&self) -> &DurableSigner<I> {
+        &self.signer
+    }
 }
 
 impl<I: Instance> GroupSigner<Xmss<I>> for XmssMember<I> {

@@ -5,6 +5,8 @@
 //! The node is a driver of `ndvt_adapter::node::NodeCore`: it feeds slot-clock duties and validated gossip
 //! in and publishes what the core asks; every protocol rule stays in the core. See docs/DEVNET.md.
 
+#[cfg(feature = "net")]
+pub mod advance;
 pub mod config;
 pub mod log;
 #[cfg(feature = "net")]

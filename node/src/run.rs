@@ -16,13 +16,14 @@ use ndvt_adapter::node::schedule::{Duty, duties};
 use ndvt_adapter::node::wire::{Kind, encode_msg};
 use ndvt_adapter::node::{Action, Event, Msg, NodeCore, Refusal, SLOT_MS, Signers};
 use ndvt_adapter::sim::{
-    FaultKind, Identity, NodeSigners, Roster, Sch, open_node_signers, open_rogue_signers, prepare,
+    FaultKind, Identity, Instance, NodeSigners, Roster, Sch, open_node_signers, open_rogue_signers,
 };
 use ndvt_aggregation::XmssMember;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use tokio::signal::unix::{SignalKind, signal};
 
+use crate::advance::{WindowAdvancer, install_finished, prepare_inline, request_all};
 use crate::config::{NodeFile, read_identities};
 use crate::log::{EventLog, unix_ms};
 use crate::net::{NetError, peer_keypair, swarm};
@@ -34,7 +35,7 @@ use crate::wire::{Topics, compress, message_id};
 /// The one attestation subnet of a devnet (every node subscribes to it).
 pub const SUBNET: u64 = 0;
 
-pub(crate) type Core = NodeCore<Sch, XmssMember<ndvt_adapter::sim::Instance>>;
+pub(crate) type Core = NodeCore<Sch, XmssMember<Instance>>;
 
 /// Why a node could not run.
 #[derive(Debug, thiserror::Error)]
@@ -156,6 +157,7 @@ async fn run_async(file: &NodeFile) -> Result<(), RunError> {
         ),
         justifier: Justifier::new(roster.registry.balances(), roster.genesis),
     };
+    let mut advancer = WindowAdvancer::default();
     let mut pending: BTreeMap<(u64, Duty), u64> = BTreeMap::new();
     let mut slot = now_ms(file).div_ceil(SLOT_MS).max(1);
     for (t, d) in duties(&sched, slot, roster.proposer(slot), race_offset(slot)) {
@@ -182,10 +184,10 @@ async fn run_async(file: &NodeFile) -> Result<(), RunError> {
                     if file.last_slot.is_some_and(|last| s > last) {
                         break;
                     }
-                    // Keep the prepared windows a slot ahead of need, off the attestation's signing path.
-                    if let Err(e) = prepare(core.signers_mut(), s + 1) {
-                        ctx.log.write("prepare_failed", json!({"slot": s, "error": e.to_string()}));
-                    }
+                    // Windows advance in the background, half a bottom tree ahead; the inline advance is
+                    // the fallback for a tree that is late for the next slot.
+                    request_all(&mut advancer, core.signers_mut(), s + 1 + WindowAdvancer::<Instance>::LOOKAHEAD, ctx.log);
+                    prepare_inline(core.signers_mut(), s + 1, ctx.log);
                     slot = s + 1;
                     for (t2, d2) in duties(&sched, slot, roster.proposer(slot), race_offset(slot)) {
                         pending.insert((t2, d2), slot);
@@ -215,6 +217,9 @@ async fn run_async(file: &NodeFile) -> Result<(), RunError> {
                 for addr in &undialled {
                     let _ = ctx.swarm.dial(addr.clone());
                 }
+            }
+            Some(done) = advancer.finished() => {
+                install_finished(&mut advancer, done, core.signers_mut(), ctx.log);
             }
             _ = term.recv() => break,
         }
