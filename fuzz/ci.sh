@@ -3,7 +3,7 @@
 #
 # The subset: FUZZ_TARGETS (space-separated) if set; otherwise FUZZ_CI_COUNT targets (default 3) taken in
 # order, cyclically, starting at (day of year × count) mod the number of targets, so every target runs every
-# few days (17 targets, 3 a day: each at least once every 6 days). The log names exactly the targets that ran.
+# few days (19 targets, 3 a day: each at least once every 7 days). The log names exactly the targets that ran.
 # Budget, measured on a 2-core machine: 222 s cold build + 3 × 60 s = 410 s, within 8 minutes; a warm
 # build (cached fuzz/target) leaves more room. Without nightly, prints a SKIP line and exits 0 (see run.sh).
 set -euo pipefail

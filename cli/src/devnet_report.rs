@@ -61,6 +61,10 @@ pub struct DevnetReport {
     pub justified_slot: u64,
     /// True if every node ended on the same justified checkpoint.
     pub final_justified_agree: bool,
+    /// Certified blocks nodes fetched by root (`blocks_by_root`) because they lacked a block's parent.
+    pub blocks_fetched: u64,
+    /// Prepared-window advances the nodes computed in the background and installed.
+    pub window_advances: u64,
     /// Per identity: CPU seconds and peak RSS.
     pub usage: BTreeMap<usize, NodeUsage>,
 }
@@ -78,7 +82,7 @@ impl DevnetReport {
         out.push_str(&format!(
             "devnet: {} nodes in {} processes over {}; restarts {}, refusals after restart {}\n\
              gossip: {} messages ({:.1}/slot), {} bytes ({:.0}/slot), latency p50 {} p99 {}; drops {:?}\n\
-             final heads agree: {}; justified slot {} (all nodes agree: {}), aggregates {}\n\
+             final heads agree: {}; justified slot {} (all nodes agree: {}), aggregates {}, blocks fetched {}\n\
              faults: {}; pauses {}, equivocations {}\n",
             self.nodes,
             self.processes,
@@ -96,6 +100,7 @@ impl DevnetReport {
             self.justified_slot,
             self.final_justified_agree,
             self.aggregates,
+            self.blocks_fetched,
             if self.fault_mechanisms.is_empty() { "none".into() } else { self.fault_mechanisms.join(", ") },
             self.pauses,
             self.equivocations,
@@ -384,6 +389,13 @@ pub fn build_report(
                 (0..ids.len() as u64).map(|i| last_justified.get(&i).unwrap_or(&genesis)).collect();
             ends.len() <= 1
         },
+        blocks_fetched: logs.iter().filter(|r| s(r, "ev") == "fetched").count() as u64,
+        window_advances: logs
+            .iter()
+            .filter(|r| {
+                s(r, "ev") == "window_advanced" && r.get("installed").and_then(Value::as_bool) == Some(true)
+            })
+            .count() as u64,
         usage: usage.iter().map(|(i, u)| (*i, *u)).collect(),
         report,
     })

@@ -62,3 +62,24 @@ pub fn decode_gossip(data: &[u8]) {
         assert!(v.check(kind, payload, NOW_SLOT).is_err(), "a duplicate was accepted");
     }
 }
+
+/// Checks `data` as a `blocks_by_root` request and as a response (`ndvt_node::fetch`): decoding is total, an
+/// accepted request or response re-encodes to exactly its bytes, and every block of a response goes through
+/// the fetched-block check (decoding and certificate against the registry), which is total too.
+pub fn decode_fetch(data: &[u8]) {
+    use ndvt_node::fetch::{decode_request, decode_response, encode_request, encode_response};
+    if let Ok(roots) = decode_request(data) {
+        assert_eq!(encode_request(&roots), data, "an accepted request is not canonical");
+    }
+    if let Ok(blocks) = decode_response(data) {
+        // The decoder accepts any valid snappy framing; only the payloads must survive a round trip.
+        assert_eq!(decode_response(&encode_response(&blocks)).ok().as_ref(), Some(&blocks));
+        let mut v = Validator::new(roster());
+        for ssz in &blocks {
+            if let Ok(c) = v.check_fetched(ssz, NOW_SLOT) {
+                let (_, again) = encode_msg(&ndvt_adapter::node::Msg::Block(c));
+                assert_eq!(&again, ssz, "an accepted fetched block is not canonical");
+            }
+        }
+    }
+}

@@ -7,7 +7,10 @@
 
 #[cfg(feature = "net")]
 pub mod advance;
+#[cfg(feature = "net")]
+mod backfill;
 pub mod config;
+pub mod fetch;
 pub mod log;
 #[cfg(feature = "net")]
 pub mod net;

@@ -1,6 +1,6 @@
 //! The libp2p swarm of one node: QUIC on loopback (or any address), gossipsub with lean's parameters,
 //! anonymous messages, application-side validation and peer scoring that grey-lists a peer after a few
-//! invalid messages.
+//! invalid messages; and `blocks_by_root` request/response for missing parents (`fetch.rs`).
 
 use std::time::Duration;
 
@@ -9,10 +9,34 @@ use libp2p::gossipsub::{
     ValidationMode,
 };
 use libp2p::identity::Keypair;
-use libp2p::{Multiaddr, Swarm, SwarmBuilder};
+use libp2p::request_response::{self, ProtocolSupport};
+use libp2p::swarm::NetworkBehaviour;
+use libp2p::{Multiaddr, StreamProtocol, Swarm, SwarmBuilder};
 use sha2::{Digest, Sha256};
 
+use crate::fetch::{BLOCKS_BY_ROOT, BlocksByRootCodec};
 use crate::wire::{MAX_PAYLOAD_BYTES, message_id};
+
+pub use behaviour::{Behaviour, BehaviourEvent};
+
+mod behaviour {
+    // The derive also writes `BehaviourEvent`, one variant per field, which it cannot document.
+    #![allow(missing_docs)]
+
+    use super::{BlocksByRootCodec, NetworkBehaviour, gossipsub, request_response};
+
+    /// What a node speaks: lean's gossip and its `blocks_by_root` request/response.
+    #[derive(NetworkBehaviour)]
+    pub struct Behaviour {
+        /// Gossipsub with lean's parameters.
+        pub gossipsub: gossipsub::Behaviour,
+        /// `blocks_by_root`: roots out, certified blocks (SSZ) back.
+        pub blocks: request_response::Behaviour<BlocksByRootCodec>,
+    }
+}
+
+/// How long a `blocks_by_root` request may take before it fails (a second peer is asked next time).
+pub const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Why the swarm could not be built or started.
 #[derive(Debug, thiserror::Error)]
@@ -79,12 +103,8 @@ fn score_params(topics: &[String]) -> PeerScoreParams {
     params
 }
 
-/// A swarm listening on `listen`, subscribed to `topics`.
-pub fn swarm(
-    keypair: Keypair,
-    listen: Multiaddr,
-    topics: &[String],
-) -> Result<Swarm<gossipsub::Behaviour>, NetError> {
+/// A swarm listening on `listen`, subscribed to `topics`, answering and sending `blocks_by_root`.
+pub fn swarm(keypair: Keypair, listen: Multiaddr, topics: &[String]) -> Result<Swarm<Behaviour>, NetError> {
     let config = gossipsub_config()?;
     let mut behaviour = gossipsub::Behaviour::new(MessageAuthenticity::Anonymous, config)
         .map_err(|e| NetError::Config(e.to_string()))?;
@@ -94,6 +114,12 @@ pub fn swarm(
     for t in topics {
         behaviour.subscribe(&IdentTopic::new(t.clone())).map_err(|_| NetError::Subscribe(t.clone()))?;
     }
+    let blocks = request_response::Behaviour::with_codec(
+        BlocksByRootCodec,
+        [(StreamProtocol::new(BLOCKS_BY_ROOT), ProtocolSupport::Full)],
+        request_response::Config::default().with_request_timeout(FETCH_TIMEOUT),
+    );
+    let behaviour = Behaviour { gossipsub: behaviour, blocks };
     let mut swarm = SwarmBuilder::with_existing_identity(keypair)
         .with_tokio()
         .with_quic()

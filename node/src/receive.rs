@@ -18,6 +18,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::NodeFile;
 use crate::log::unix_ms;
+use crate::net::BehaviourEvent;
 use crate::run::{Core, Ctx, now_ms};
 use crate::store::Store;
 use crate::validate::{DropReason, Validator};
@@ -29,6 +30,8 @@ pub(crate) struct Held {
     id: String,
     bytes: usize,
     shim_ms: u64,
+    /// The peer that relayed it (asked for its parent if that is missing).
+    from: PeerId,
 }
 
 /// True if the core takes `msg`: proposals and sign-offs are for the members of their own group only.
@@ -42,20 +45,27 @@ fn for_core(msg: &Msg<Sch>, entry: usize) -> bool {
 
 impl Ctx<'_> {
     fn verdict(&mut self, id: &MessageId, source: &PeerId, acceptance: MessageAcceptance) {
-        let _ = self.swarm.behaviour_mut().report_message_validation_result(id, source, acceptance);
+        let _ = self.swarm.behaviour_mut().gossipsub.report_message_validation_result(id, source, acceptance);
     }
 
     /// Handles one swarm event.
     pub(crate) fn network_event(
         &mut self,
-        event: SwarmEvent<gossipsub::Event>,
+        event: SwarmEvent<BehaviourEvent>,
         validator: &mut Validator<'_>,
         core: &mut Core,
         store: &mut Store,
         file: &NodeFile,
     ) {
         match event {
-            SwarmEvent::Behaviour(gossipsub::Event::Message { propagation_source, message_id, message }) => {
+            SwarmEvent::Behaviour(BehaviourEvent::Blocks(event)) => {
+                self.blocks_event(event, validator, core, store, file);
+            }
+            SwarmEvent::Behaviour(BehaviourEvent::Gossipsub(gossipsub::Event::Message {
+                propagation_source,
+                message_id,
+                message,
+            })) => {
                 let slot = now_ms(file) / SLOT_MS;
                 let Some(kind) = self.topics.kind_of(message.topic.as_str(), crate::run::SUBNET) else {
                     self.verdict(&message_id, &propagation_source, MessageAcceptance::Reject);
@@ -90,7 +100,7 @@ impl Ctx<'_> {
                     return;
                 }
                 self.verdict(&message_id, &propagation_source, MessageAcceptance::Accept);
-                let held = Held { msg, kind, id, bytes, shim_ms: 0 };
+                let held = Held { msg, kind, id, bytes, shim_ms: 0, from: propagation_source };
                 if !for_core(&held.msg, core.entry()) {
                     self.log_recv(&held);
                     return;
@@ -134,8 +144,13 @@ impl Ctx<'_> {
 
     fn deliver(&mut self, held: Held, core: &mut Core, store: &mut Store, file: &NodeFile) {
         self.log_recv(&held);
+        let mut block = None;
         match &held.msg {
-            Msg::Block(h) => store.insert(*h),
+            Msg::Block(c) => {
+                store.insert(c.header);
+                self.keep_block(&held.msg);
+                block = Some(c.clone());
+            }
             Msg::Vote { entry, vote } => self.see_vote(*entry, vote.clone()),
             Msg::Aggregate { data, aggregate } => self.justify(data, aggregate, store),
             _ => {}
@@ -143,6 +158,9 @@ impl Ctx<'_> {
         let now = now_ms(file);
         let actions = core.handle(now, Event::Received(held.msg), store);
         self.carry_out(core, actions, now / SLOT_MS);
+        if let Some(c) = block {
+            self.want_parent(&c, store, held.from);
+        }
     }
 }
 

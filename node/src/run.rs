@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use libp2p::futures::StreamExt;
-use libp2p::gossipsub::{self, IdentTopic};
+use libp2p::gossipsub::IdentTopic;
 use libp2p::swarm::SwarmEvent;
 use libp2p::{Multiaddr, Swarm};
 use ndvt_adapter::accounting::MemberVote;
@@ -24,9 +24,10 @@ use sha2::{Digest, Sha256};
 use tokio::signal::unix::{SignalKind, signal};
 
 use crate::advance::{WindowAdvancer, install_finished, prepare_inline, request_all};
+use crate::backfill::Backfill;
 use crate::config::{NodeFile, read_identities};
 use crate::log::{EventLog, unix_ms};
-use crate::net::{NetError, peer_keypair, swarm};
+use crate::net::{Behaviour, NetError, peer_keypair, swarm};
 use crate::receive::{Held, kind_name, vote_fields};
 use crate::shim::Shim;
 use crate::validate::{DropReason, Validator};
@@ -147,6 +148,7 @@ async fn run_async(file: &NodeFile) -> Result<(), RunError> {
         head_slot: 0,
         shim,
         held: BTreeMap::new(),
+        backfill: Backfill::default(),
         held_seq: 0,
         roster: &roster,
         detector: SlashingDetector::default(),
@@ -254,7 +256,9 @@ pub(crate) fn now_ms(file: &NodeFile) -> u64 {
 pub(crate) struct Ctx<'a> {
     pub(crate) log: &'a mut EventLog,
     pub(crate) topics: &'a Topics,
-    pub(crate) swarm: &'a mut Swarm<gossipsub::Behaviour>,
+    pub(crate) swarm: &'a mut Swarm<Behaviour>,
+    /// Blocks kept to serve and parents being fetched (`backfill.rs`).
+    pub(crate) backfill: Backfill,
     pub(crate) head_slot: u64,
     pub(crate) shim: Shim,
     /// Messages the shim delays, by (due unix ms, arrival order).
@@ -337,7 +341,8 @@ impl Ctx<'_> {
             self.log.write("signed", json!({"kind": "sign_off", "slot": share.epoch}));
         }
         let fields = json!({"kind": kind_name(kind), "id": id, "bytes": data.len(), "slot": ndvt_adapter::node::wire::msg_slot(msg), "vote": vote_fields(msg)});
-        match self.swarm.behaviour_mut().publish(IdentTopic::new(topic), data) {
+        self.keep_block(msg);
+        match self.swarm.behaviour_mut().gossipsub.publish(IdentTopic::new(topic), data) {
             Ok(_) => self.log.write("sent", fields),
             Err(e) => self
                 .log

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use ndvt_adapter::block::BlockCertificate;
 use ndvt_adapter::node::Msg;
 use ndvt_adapter::node::wire::{Kind, WireError, decode_msg, msg_slot};
 use ndvt_adapter::sim::{Roster, Sch};
@@ -74,17 +75,36 @@ impl<'r> Validator<'r> {
         result
     }
 
-    fn check_uncounted(&mut self, kind: Kind, data: &[u8], now_slot: u64) -> Result<Msg<Sch>, DropReason> {
-        let ssz = decompress(data).map_err(|_| DropReason::BadSnappy)?;
-        let msg = decode_msg::<Sch>(kind, &ssz).map_err(|e| match e {
+    /// Checks a block fetched by root (SSZ, no snappy: the request/response framing carried it) as a gossiped
+    /// one, but without the duplicate rule (it was asked for); counts the reason of a drop.
+    pub fn check_fetched(&mut self, ssz: &[u8], now_slot: u64) -> Result<BlockCertificate<Sch>, DropReason> {
+        let result = self.decode_checked(Kind::Block, ssz, now_slot).and_then(|msg| match msg {
+            Msg::Block(c) => Ok(c),
+            _ => Err(DropReason::BadSsz),
+        });
+        if let Err(reason) = result {
+            *self.dropped.entry(reason).or_default() += 1;
+        }
+        result
+    }
+
+    /// Strict decoding, the slot bound and the keys' check.
+    fn decode_checked(&self, kind: Kind, ssz: &[u8], now_slot: u64) -> Result<Msg<Sch>, DropReason> {
+        let msg = decode_msg::<Sch>(kind, ssz).map_err(|e| match e {
             WireError::Index { .. } => DropReason::UnknownValidator,
             _ => DropReason::BadSsz,
         })?;
-        let slot = msg_slot(&msg);
-        if slot > now_slot + FUTURE_SLOTS {
+        if msg_slot(&msg) > now_slot + FUTURE_SLOTS {
             return Err(DropReason::FutureSlot);
         }
         self.check_keys(&msg)?;
+        Ok(msg)
+    }
+
+    fn check_uncounted(&mut self, kind: Kind, data: &[u8], now_slot: u64) -> Result<Msg<Sch>, DropReason> {
+        let ssz = decompress(data).map_err(|_| DropReason::BadSnappy)?;
+        let msg = self.decode_checked(kind, &ssz, now_slot)?;
+        let slot = msg_slot(&msg);
         let digest: [u8; 32] = Sha256::digest(&ssz).into();
         if self.seen.values().any(|s| s.contains(&digest)) {
             return Err(DropReason::Duplicate);
@@ -103,7 +123,11 @@ impl<'r> Validator<'r> {
             usize::try_from(index).ok().and_then(|i| entries.get(i)).ok_or(DropReason::UnknownValidator)
         };
         match msg {
-            Msg::Block(h) => entry(h.proposer_index).map(|_| ()),
+            // Certified means m of the proposer's group signed this root at this slot.
+            Msg::Block(c) => {
+                let e = entry(c.header.proposer_index)?;
+                c.verify(&e.proposal).map(|_| ()).map_err(|_| DropReason::InvalidSignature)
+            }
             Msg::Proposal(p) => {
                 let e = entry(p.header.proposer_index)?;
                 if p.proposer_member >= e.proposal.size() {

@@ -58,6 +58,22 @@ fn header(slot: u64, proposer_index: u64) -> BlockHeader {
     BlockHeader { slot, proposer_index, ..BlockHeader::default() }
 }
 
+/// A block whose certificate holds `shares` of the proposer's group.
+fn block(header: BlockHeader, roster: &Roster, shares: &[ndvt_aggregation::Share<Sch>]) -> Msg<Sch> {
+    let entry = usize::try_from(header.proposer_index).unwrap().min(roster.entries.len() - 1);
+    let certificate = ndvt_aggregation::GroupSignature::combine(&roster.entries[entry].proposal, shares)
+        .or_else(|_| {
+            // No shares: the encoding of an empty certificate over the block (decodes, never verifies).
+            let mut bytes = roster.entries[entry].proposal.id().to_vec();
+            bytes.extend(header.slot.to_le_bytes());
+            bytes.extend(header.root());
+            bytes.push(0);
+            ndvt_aggregation::GroupSignature::from_bytes(&bytes)
+        })
+        .unwrap();
+    Msg::Block(ndvt_adapter::block::BlockCertificate { header, signature: certificate })
+}
+
 #[test]
 fn a_valid_vote_passes_once_then_is_a_duplicate() {
     let (roster, mut signers, _dir) = setup();
@@ -77,9 +93,9 @@ fn each_bad_input_class_is_dropped_with_its_reason() {
         Some(DropReason::BadSnappy)
     );
     assert_eq!(v.check(Kind::Block, &compress(b"not a header"), 1).err(), Some(DropReason::BadSsz));
-    let (kind, bytes) = payload(&Msg::Block(header(1, 9)));
+    let (kind, bytes) = payload(&block(header(1, 9), &roster, &[]));
     assert_eq!(v.check(kind, &bytes, 1).err(), Some(DropReason::UnknownValidator));
-    let (kind, bytes) = payload(&Msg::Block(header(5, 0)));
+    let (kind, bytes) = payload(&block(header(5, 0), &roster, &[]));
     assert_eq!(v.check(kind, &bytes, 3).err(), Some(DropReason::FutureSlot));
     // A vote signed by member 0, claimed by member 1.
     let Msg::Vote { entry, mut vote } = vote(&mut signers, 3) else { unreachable!() };
@@ -108,4 +124,25 @@ fn a_sign_off_over_another_root_than_it_names_is_an_invalid_signature() {
     assert!(v.check(kind, &bytes, 2).is_ok());
     let (kind, bytes) = payload(&Msg::SignOff { entry: 0, root: [9; 32], share });
     assert_eq!(v.check(kind, &bytes, 2).err(), Some(DropReason::InvalidSignature));
+}
+
+#[test]
+fn a_block_passes_only_with_m_of_its_groups_signatures() {
+    let (roster, mut signers, dir) = setup();
+    let mut v = Validator::new(&roster);
+    let h = header(2, 0);
+    signers.proposal.signer_mut().prepare_until(2).unwrap();
+    let first = signers.proposal.sign(2, &h.root()).unwrap();
+    // One of the 2-of-3 group's members: below the threshold, not certified.
+    let (kind, bytes) = payload(&block(h, &roster, std::slice::from_ref(&first)));
+    assert_eq!(v.check(kind, &bytes, 2).err(), Some(DropReason::InvalidSignature));
+    // Member 1's signature as well: certified.
+    create_node_keys(dir.path(), Scenario::default_devnet().seed, 1, 8).unwrap();
+    let (a, p) = key_dirs(dir.path(), 1);
+    let mut second = open_node_signers(&a, &p, 1).unwrap();
+    second.proposal.signer_mut().prepare_until(2).unwrap();
+    let share = second.proposal.sign(2, &h.root()).unwrap();
+    let (kind, bytes) = payload(&block(h, &roster, &[first, share]));
+    assert!(v.check(kind, &bytes, 2).is_ok());
+    assert_eq!(v.dropped().get(&DropReason::InvalidSignature), Some(&1));
 }

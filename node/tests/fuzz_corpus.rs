@@ -9,18 +9,59 @@ mod gossip;
 use std::path::PathBuf;
 
 use ndvt_adapter::accounting::MemberVote;
-use ndvt_adapter::block::Proposal;
+use ndvt_adapter::block::{BlockCertificate, Proposal};
 use ndvt_adapter::containers::{AttestationData, BlockHeader, Checkpoint};
 use ndvt_adapter::node::Msg;
 use ndvt_adapter::node::wire::encode_msg;
 use ndvt_adapter::sim::{Sch, create_node_keys, key_dirs, open_node_signers};
-use ndvt_aggregation::{ConcatAggregate, GroupSigner};
+use ndvt_aggregation::{ConcatAggregate, GroupSignature, GroupSigner};
 use ndvt_node::validate::Validator;
 use ndvt_node::wire::compress;
 use tree_hash::Hash256;
 
 fn corpus_dir() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../fuzz/corpus/decode_gossip"))
+}
+
+fn fetch_corpus_dir() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../fuzz/corpus/decode_fetch"))
+}
+
+/// `blocks_by_root` seeds: a request for two roots, and a response carrying the certified seed block.
+fn fetch_seeds() -> Vec<(String, Vec<u8>)> {
+    let block = seeds().into_iter().find(|(name, _)| name == "seed-block").unwrap().1;
+    let ssz = ndvt_node::wire::decompress(&block[1..]).unwrap();
+    vec![
+        ("seed-request".into(), ndvt_node::fetch::encode_request(&[[1; 32], [2; 32]])),
+        ("seed-response".into(), ndvt_node::fetch::encode_response(&[ssz])),
+    ]
+}
+
+/// Writes the seeds when `NDVT_WRITE_FUZZ_CORPUS` is set; otherwise they must equal the committed files.
+fn match_committed(dir: &std::path::Path, seeds: &[(String, Vec<u8>)]) {
+    if std::env::var_os("NDVT_WRITE_FUZZ_CORPUS").is_some() {
+        std::fs::create_dir_all(dir).unwrap();
+        for (name, bytes) in seeds {
+            std::fs::write(dir.join(name), bytes).unwrap();
+        }
+    }
+    for (name, bytes) in seeds {
+        assert_eq!(&std::fs::read(dir.join(name)).unwrap(), bytes, "{name} differs from its generator");
+    }
+}
+
+#[test]
+fn fetch_seeds_are_accepted_and_match_the_committed_corpus() {
+    let seeds = fetch_seeds();
+    let roots = ndvt_node::fetch::decode_request(&seeds[0].1).unwrap();
+    assert_eq!(roots, vec![[1; 32], [2; 32]]);
+    let blocks = ndvt_node::fetch::decode_response(&seeds[1].1).unwrap();
+    let mut v = Validator::new(gossip_roster());
+    assert!(v.check_fetched(&blocks[0], gossip::NOW_SLOT).is_ok(), "the fetched seed block is not accepted");
+    for (_, bytes) in &seeds {
+        gossip::decode_fetch(bytes);
+    }
+    match_committed(&fetch_corpus_dir(), &seeds);
 }
 
 fn seed(msg: &Msg<Sch>) -> Vec<u8> {
@@ -50,8 +91,13 @@ fn seeds() -> Vec<(String, Vec<u8>)> {
     single.attestation.signer_mut().prepare_until(3).unwrap();
     let mut aggregate = ConcatAggregate::new(3, data.signing_root(), 2);
     aggregate.add_single(1, single.attestation.sign(3, &data.signing_root()).unwrap().signature).unwrap();
+    // The single validator's block, certified by its own signature (a 1-of-1 group).
+    single.proposal.signer_mut().prepare_until(3).unwrap();
+    let own = BlockHeader { proposer_index: 1, ..header };
+    let own_share = single.proposal.sign(3, &own.root()).unwrap();
+    let certificate = GroupSignature::combine(&gossip_roster().entries[1].proposal, &[own_share]).unwrap();
     vec![
-        ("seed-block".into(), seed(&Msg::Block(header))),
+        ("seed-block".into(), seed(&Msg::Block(BlockCertificate { header: own, signature: certificate }))),
         ("seed-proposal".into(), seed(&Msg::Proposal(Proposal { header, proposer_member: 1, attempt: 1 }))),
         ("seed-sign-off".into(), seed(&Msg::SignOff { entry: 0, root: header.root(), share })),
         (
@@ -72,16 +118,7 @@ fn seeds_are_accepted_and_match_the_committed_corpus() {
         assert!(v.check(kind, &bytes[1..], gossip::NOW_SLOT).is_ok(), "{name} is not accepted");
         gossip::decode_gossip(bytes);
     }
-    let dir = corpus_dir();
-    if std::env::var_os("NDVT_WRITE_FUZZ_CORPUS").is_some() {
-        std::fs::create_dir_all(&dir).unwrap();
-        for (name, bytes) in &seeds {
-            std::fs::write(dir.join(name), bytes).unwrap();
-        }
-    }
-    for (name, bytes) in &seeds {
-        assert_eq!(&std::fs::read(dir.join(name)).unwrap(), bytes, "{name} differs from its generator");
-    }
+    match_committed(&corpus_dir(), &seeds);
 }
 
 #[test]
@@ -91,6 +128,12 @@ fn every_committed_input_replays_without_a_panic() {
         gossip::decode_gossip(&bytes);
         for cut in 0..bytes.len().min(64) {
             gossip::decode_gossip(&bytes[..cut]);
+        }
+    }
+    for entry in std::fs::read_dir(fetch_corpus_dir()).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        for cut in 0..=bytes.len() {
+            gossip::decode_fetch(&bytes[..cut]);
         }
     }
 }

@@ -15,7 +15,7 @@ use ndvt_adapter::sim::{GroupConfig, Scenario, Sch, create_node_keys, identities
 use ndvt_node::NodeFile;
 use ndvt_node::config::write_identities;
 use ndvt_node::log::unix_ms;
-use ndvt_node::net::{loopback, swarm};
+use ndvt_node::net::{BehaviourEvent, loopback, swarm};
 use ndvt_node::run::{SUBNET, fork_digest};
 use ndvt_node::wire::{Topics, compress};
 
@@ -82,19 +82,26 @@ fn a_rogue_peer_is_dropped_with_a_counted_reason_per_class_and_the_node_keeps_ru
             (topics.of(Kind::Proposal, SUBNET), compress(b"not a proposal")),
             (vote_topic.clone(), bad_vote),
             (topics.of(Kind::SignOff, SUBNET), future_sign_off),
-            (block.clone(), ssz(Msg::Block(header(1, 77)))),
+            (block.clone(), ssz(uncertified(header(1, 77)))),
         ];
         let deadline = Instant::now() + Duration::from_secs(20);
         let mut subscribed = 0;
         let mut sent = false;
         while Instant::now() < deadline && !node.is_finished() {
             let ev = tokio::time::timeout(Duration::from_millis(200), rogue.select_next_some()).await;
-            if let Ok(SwarmEvent::Behaviour(gossipsub::Event::Subscribed { .. })) = ev {
+            if let Ok(SwarmEvent::Behaviour(BehaviourEvent::Gossipsub(gossipsub::Event::Subscribed {
+                ..
+            }))) = ev
+            {
                 subscribed += 1;
             }
             if !sent && subscribed >= names.len() {
                 for (topic, data) in &garbage {
-                    rogue.behaviour_mut().publish(IdentTopic::new(topic.clone()), data.clone()).unwrap();
+                    rogue
+                        .behaviour_mut()
+                        .gossipsub
+                        .publish(IdentTopic::new(topic.clone()), data.clone())
+                        .unwrap();
                 }
                 sent = true;
             }
@@ -140,4 +147,14 @@ fn forged(dir: &tempfile::TempDir, scenario: &Scenario) -> (Vec<u8>, Vec<u8>) {
     share.epoch = 500;
     let sign_off: Msg<Sch> = Msg::SignOff { entry: 0, root, share };
     (compress(&encode_msg(&vote).1), compress(&encode_msg(&sign_off).1))
+}
+
+/// A block with an empty certificate over it: decodes, and names a proposer the registry may not have.
+fn uncertified(header: ndvt_adapter::containers::BlockHeader) -> Msg<Sch> {
+    let mut bytes = vec![0u8; 32];
+    bytes.extend(header.slot.to_le_bytes());
+    bytes.extend(header.root());
+    bytes.push(0);
+    let signature = ndvt_aggregation::GroupSignature::from_bytes(&bytes).unwrap();
+    Msg::Block(ndvt_adapter::block::BlockCertificate { header, signature })
 }

@@ -70,7 +70,7 @@ impl<S: Scheme, G: GroupSigner<S>> NodeCore<S, G> {
             Event::Received(Msg::SignOff { root, share, .. }) => {
                 self.receive_sign_off(root, share, chain, &mut out)
             }
-            Event::Received(Msg::Block(h)) => self.learn_block(h.root(), chain),
+            Event::Received(Msg::Block(c)) => self.learn_block(c.header.root(), chain),
             // Votes and aggregates are the aggregators' and the justifier's business (`aggregate`).
             Event::Received(Msg::Vote { .. } | Msg::Aggregate { .. }) => {}
         }

@@ -30,7 +30,7 @@ use sha2::{Digest, Sha256};
 
 pub use self::core::{NodeConfig, NodeCore};
 use crate::accounting::MemberVote;
-use crate::block::Proposal;
+use crate::block::{BlockCertificate, Proposal};
 use crate::containers::{AttestationData, BlockHeader, Checkpoint};
 
 /// Slot length: lean's 4 s slots.
@@ -52,8 +52,10 @@ pub enum Msg<S: Scheme> {
         /// The member's proposal-key share over it.
         share: Share<S>,
     },
-    /// A block that reached its sign-offs, published to every node.
-    Block(BlockHeader),
+    /// A block that reached its sign-offs, published to every node with them as its certificate: at least
+    /// m of the proposing group's members signed its root at epoch `header.slot` (a single validator: its
+    /// own signature, as a 1-of-1 group). Nodes adopt only blocks whose certificate verifies.
+    Block(BlockCertificate<S>),
     /// One member's vote, sent to the aggregators.
     Vote {
         /// The voter's registry entry.

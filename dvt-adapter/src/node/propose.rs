@@ -6,7 +6,7 @@ use ndvt_aggregation::{GroupSignature, GroupSigner, Scheme, Share};
 use tree_hash::Hash256;
 
 use super::{Action, ChainStore, Msg, NodeCore, Recipient, Refusal, SLOT_MS, hash};
-use crate::block::{MemberView, Proposal, RaceRule, check_proposal, primary, sign_off};
+use crate::block::{BlockCertificate, MemberView, Proposal, RaceRule, check_proposal, primary, sign_off};
 use crate::containers::BlockHeader;
 use crate::sim::{FaultKind, ProposalMode};
 
@@ -44,9 +44,12 @@ impl<S: Scheme, G: GroupSigner<S>> NodeCore<S, G> {
         if self.cfg.single {
             let header = self.header(slot, 0, 0);
             chain.insert(header);
-            match sign_off(&mut self.signers.proposal, &header) {
-                Ok(_) => self.certify(header, chain, out),
-                Err(_) => out.push(Action::Refused(Refusal::Signer)),
+            let certificate = sign_off(&mut self.signers.proposal, &header)
+                .ok()
+                .and_then(|share| GroupSignature::combine(&self.cfg.proposal_keys, &[share]).ok());
+            match certificate {
+                Some(certificate) => self.certify(header, certificate, chain, out),
+                None => out.push(Action::Refused(Refusal::Signer)),
             }
             return;
         }
@@ -165,20 +168,26 @@ impl<S: Scheme, G: GroupSigner<S>> NodeCore<S, G> {
         shares.insert(share.member, share);
         if shares.len() >= m && !self.certified.contains(&root) {
             let all: Vec<_> = shares.values().cloned().collect();
-            let complete = GroupSignature::combine(keys, &all)
-                .and_then(|sig| sig.check_structure(keys, header.slot, &root))
-                .is_ok();
-            if complete {
+            let certificate = GroupSignature::combine(keys, &all)
+                .and_then(|sig| sig.check_structure(keys, header.slot, &root).map(|_| sig));
+            if let Ok(certificate) = certificate {
                 self.certified.insert(root);
-                self.certify(header, chain, out);
+                self.certify(header, certificate, chain, out);
             }
         }
     }
 
-    /// A block reached its sign-offs: the node adopts it and publishes it to everyone.
-    fn certify(&mut self, header: BlockHeader, chain: &mut impl ChainStore, out: &mut Vec<Action<S>>) {
+    /// A block reached its sign-offs: the node adopts it and publishes it to everyone with its certificate.
+    fn certify(
+        &mut self,
+        header: BlockHeader,
+        certificate: GroupSignature<S>,
+        chain: &mut impl ChainStore,
+        out: &mut Vec<Action<S>>,
+    ) {
         out.push(Action::Certified(header));
         self.learn_block(header.root(), chain);
-        out.push(Action::Send { to: Recipient::Everyone, msg: Msg::Block(header) });
+        let msg = Msg::Block(BlockCertificate { header, signature: certificate });
+        out.push(Action::Send { to: Recipient::Everyone, msg });
     }
 }

@@ -4,11 +4,12 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use ndvt_aggregation::{GroupKey, GroupSigner, ThresholdPolicy, Xmss, XmssMember};
+use ndvt_aggregation::{GroupKey, GroupSignature, GroupSigner, ThresholdPolicy, Xmss, XmssMember};
 use ndvt_xmss::{DurableSigner, SecretKey, TestInstance};
 use tree_hash::Hash256;
 
 use super::*;
+use crate::block::BlockCertificate;
 use crate::containers::{BlockHeader, Checkpoint};
 use crate::sim::ProposalMode;
 
@@ -31,6 +32,16 @@ impl ChainStore for Store {
     fn genesis(&self) -> Checkpoint {
         genesis()
     }
+}
+
+/// A block message as a driver hands it in. The core relies on its driver to have verified the certificate
+/// (the node does, at the edge), so these tests carry one with no signatures.
+fn block(header: BlockHeader) -> Msg<Sch> {
+    let mut bytes = vec![0u8; 32];
+    bytes.extend(header.slot.to_le_bytes());
+    bytes.extend(header.root());
+    bytes.push(0);
+    Msg::Block(BlockCertificate { header, signature: GroupSignature::from_bytes(&bytes).unwrap() })
 }
 
 fn genesis() -> Checkpoint {
@@ -94,11 +105,18 @@ fn a_single_validator_certifies_its_own_block_and_adopts_it() {
     let mut node = core(0, 1, &public, own.remove(0));
     let mut store = Store::default();
     let actions = node.handle(4000, Event::ProposalDue { slot: 1, attempt: 0 }, &mut store);
-    let [Action::Certified(h), Action::Send { to: Recipient::Everyone, msg: Msg::Block(b) }] = &actions[..]
+    let [
+        Action::Certified(h),
+        Action::Send { to: Recipient::Everyone, msg: Msg::Block(BlockCertificate { header: b, signature }) },
+    ] = &actions[..]
     else {
         panic!("{actions:?}")
     };
     assert_eq!((h, h.slot, h.parent_root), (b, 1, genesis().root));
+    // Its certificate is its own signature as a 1-of-1 group, over the block's root at its slot.
+    let (own_key, _) =
+        GroupKey::new(1, vec![public[0].proposal.public_key()], ThresholdPolicy::Strict).unwrap();
+    signature.verify(&own_key, 1, &h.root()).unwrap();
     assert_eq!(node.head(), Checkpoint { root: Hash256::from(h.root()), slot: 1 });
 }
 
@@ -169,7 +187,7 @@ fn a_restarted_member_signer_refuses_the_epoch_it_already_signed() {
     // After restart it has learned a block of slot 1, so its vote for slot 1 would differ: the signer refuses.
     let header = BlockHeader { slot: 1, parent_root: genesis().root, ..BlockHeader::default() };
     store.insert(header);
-    restarted.handle(5000, Event::Received(Msg::Block(header)), &mut store);
+    restarted.handle(5000, Event::Received(block(header)), &mut store);
     let out = restarted.handle(5000, Event::AttestationDue { slot: 1 }, &mut store);
     assert!(matches!(out[..], [Action::Refused(Refusal::Signer)]), "{out:?}");
     // The next slot is signable again.
@@ -185,7 +203,7 @@ fn slashing_protection_refuses_a_conflicting_vote_in_the_same_run() {
     assert_eq!(nodes[1].handle(4800, Event::AttestationDue { slot: 1 }, &mut store).len(), 2);
     let header = BlockHeader { slot: 1, parent_root: genesis().root, ..BlockHeader::default() };
     store.insert(header);
-    nodes[1].handle(5000, Event::Received(Msg::Block(header)), &mut store);
+    nodes[1].handle(5000, Event::Received(block(header)), &mut store);
     let out = nodes[1].handle(5000, Event::AttestationDue { slot: 1 }, &mut store);
     assert!(matches!(out[..], [Action::Refused(Refusal::Protection)]), "{out:?}");
 }

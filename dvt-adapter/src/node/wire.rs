@@ -3,24 +3,26 @@
 //! own gossip topic; the kind is therefore not part of the bytes.
 //!
 //! ```text
-//! Block     = BlockHeader { slot: u64, proposer_index: u64, parent_root, state_root, body_root: Bytes32 }
+//! Block     { header: BlockHeader, certificate: ByteList[2^17] }   (ndvt's group-signature bytes)
+//! BlockHeader = { slot: u64, proposer_index: u64, parent_root, state_root, body_root: Bytes32 }
 //! Proposal  { header: BlockHeader, proposer_member: u8, attempt: u32 }
 //! SignOff   { validator_index: u64, member: u8, slot: u64, root: Bytes32, signature: ByteList[4096] }
 //! Vote      { validator_index: u64, member: u8, data: AttestationData, signature: ByteList[4096] }
 //! Aggregate { data: AttestationData, aggregate: ByteList[2^20] }   (ndvt's concatenation-aggregate bytes)
 //! ```
 //!
-//! A sign-off's share signs `root` at epoch `slot`; a vote's signs `hash_tree_root(data)` at `data.slot`, and so
+//! A block's certificate is the proposing group's m-of-n signature over `hash_tree_root(header)` at epoch
+//! `header.slot`, and must name exactly those. A sign-off's share signs `root` at epoch `slot`; a vote's signs `hash_tree_root(data)` at `data.slot`, and so
 //! does every signature of an aggregate, whose own epoch and message must be exactly those.
 
-use ndvt_aggregation::{AggregateError, ConcatAggregate, Scheme, Share};
+use ndvt_aggregation::{AggregateError, ConcatAggregate, GroupSignature, GroupSignatureError, Scheme, Share};
 use ssz_derive::{Decode, Encode};
 use ssz_types::VariableList;
 use tree_hash::Hash256;
 
 use super::Msg;
 use crate::accounting::MemberVote;
-use crate::block::Proposal;
+use crate::block::{BlockCertificate, Proposal};
 use crate::containers::{AttestationData, BlockHeader, ContainerError, SignatureBytesLimit, decode, encode};
 
 /// Which gossip topic (and SSZ container) a message travels as.
@@ -47,6 +49,10 @@ impl Kind {
 /// node's decompressed-payload limit.
 pub type AggregateBytesLimit = ssz_types::typenum::U1048576;
 
+/// The largest block certificate's bytes: 16 members' signatures of at most 4,096 bytes each, plus the
+/// group signature's header and member indices.
+pub type CertificateBytesLimit = ssz_types::typenum::U131072;
+
 /// Why message bytes were refused.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -63,12 +69,21 @@ pub enum WireError {
     /// The aggregate's bytes do not decode, or its epoch or message is not its data's slot and root.
     #[error("the aggregate does not decode or is not over its data")]
     Aggregate(#[source] AggregateError),
+    /// The block certificate's bytes do not decode, or it is not over the block's root at the block's slot.
+    #[error("the block certificate does not decode or is not over its block")]
+    Certificate(#[source] GroupSignatureError),
     /// A registry index or member index does not fit this platform's or the protocol's range.
     #[error("the {container}'s index is out of range")]
     Index {
         /// The container.
         container: &'static str,
     },
+}
+
+#[derive(Encode, Decode)]
+struct BlockSsz {
+    header: BlockHeader,
+    certificate: VariableList<u8, CertificateBytesLimit>,
 }
 
 #[derive(Encode, Decode)]
@@ -110,7 +125,15 @@ fn signature_list<S: Scheme>(signature: &S::Signature) -> VariableList<u8, Signa
 /// The message's kind and SSZ bytes.
 pub fn encode_msg<S: Scheme>(msg: &Msg<S>) -> (Kind, Vec<u8>) {
     match msg {
-        Msg::Block(header) => (Kind::Block, encode(header)),
+        Msg::Block(c) => (
+            Kind::Block,
+            // A certificate of the largest group is far below the limit; an oversize one (a bug) encodes as
+            // empty bytes, which every receiver refuses.
+            encode(&BlockSsz {
+                header: c.header,
+                certificate: VariableList::new(c.signature.to_bytes()).unwrap_or_default(),
+            }),
+        ),
         Msg::Proposal(p) => (
             Kind::Proposal,
             encode(&ProposalSsz { header: p.header, proposer_member: p.proposer_member, attempt: p.attempt }),
@@ -152,7 +175,19 @@ pub fn decode_msg<S: Scheme>(kind: Kind, bytes: &[u8]) -> Result<Msg<S>, WireErr
     let signature =
         |container, b: &[u8]| S::signature_from_bytes(b).map_err(|_| WireError::Signature { container });
     Ok(match kind {
-        Kind::Block => Msg::Block(decode("BlockHeader", bytes)?),
+        Kind::Block => {
+            let b: BlockSsz = decode("Block", bytes)?;
+            let certificate =
+                GroupSignature::<S>::from_bytes(&b.certificate).map_err(WireError::Certificate)?;
+            if certificate.epoch() != b.header.slot {
+                let (expected, got) = (b.header.slot, certificate.epoch());
+                return Err(WireError::Certificate(GroupSignatureError::MixedEpoch { expected, got }));
+            }
+            if *certificate.message() != b.header.root() {
+                return Err(WireError::Certificate(GroupSignatureError::MixedMessage));
+            }
+            Msg::Block(BlockCertificate { header: b.header, signature: certificate })
+        }
         Kind::Proposal => {
             let p: ProposalSsz = decode("Proposal", bytes)?;
             Msg::Proposal(Proposal {
@@ -191,7 +226,7 @@ pub fn decode_msg<S: Scheme>(kind: Kind, bytes: &[u8]) -> Result<Msg<S>, WireErr
 /// The slot a message is about (for the "too far in the future" check).
 pub fn msg_slot<S: Scheme>(msg: &Msg<S>) -> u64 {
     match msg {
-        Msg::Block(h) => h.slot,
+        Msg::Block(c) => c.header.slot,
         Msg::Proposal(p) => p.header.slot,
         Msg::SignOff { share, .. } => share.epoch,
         Msg::Vote { vote, .. } => vote.data.slot,

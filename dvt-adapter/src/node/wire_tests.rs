@@ -1,6 +1,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use ndvt_aggregation::{ConcatAggregate, Ed25519, GroupSigner};
+use ndvt_aggregation::{ConcatAggregate, Ed25519, GroupKey, GroupSigner, ThresholdPolicy};
 use ssz::Encode;
 use tree_hash::Hash256;
 
@@ -25,6 +25,21 @@ fn data() -> AttestationData {
     AttestationData { slot: 5, head: cp(9, 5), target: cp(8, 4), source: cp(0, 0) }
 }
 
+/// The 2-of-2 group of `members(3, 2)`'s proposal keys, and its certificate of `header()`.
+fn certified() -> (GroupKey<Ed25519>, GroupSignature<Ed25519>) {
+    let mut ms = members(3, 2);
+    let keys = ms.iter().map(|x| x.proposal.public_key()).collect();
+    let (group, _) = GroupKey::new(2, keys, ThresholdPolicy::Strict).unwrap();
+    let root = header().root();
+    let shares: Vec<_> = ms.iter_mut().map(|x| x.proposal.sign(5, &root).unwrap()).collect();
+    let certificate = GroupSignature::combine(&group, &shares).unwrap();
+    (group, certificate)
+}
+
+fn block() -> M {
+    Msg::Block(BlockCertificate { header: header(), signature: certified().1 })
+}
+
 /// One message of every kind, with real signatures.
 fn samples() -> Vec<M> {
     let mut ms = members(3, 2);
@@ -34,7 +49,7 @@ fn samples() -> Vec<M> {
     let mut aggregate = ConcatAggregate::new(5, data().signing_root(), 3);
     aggregate.add_single(1, vote.signature).unwrap();
     vec![
-        Msg::Block(header()),
+        block(),
         Msg::Proposal(Proposal { header: header(), proposer_member: 1, attempt: 2 }),
         Msg::SignOff { entry: 2, root, share },
         Msg::Vote { entry: 2, vote },
@@ -44,7 +59,7 @@ fn samples() -> Vec<M> {
 
 fn same(a: &M, b: &M) -> bool {
     match (a, b) {
-        (Msg::Block(x), Msg::Block(y)) => x == y,
+        (Msg::Block(x), Msg::Block(y)) => x.header == y.header && x.signature == y.signature,
         (Msg::Proposal(x), Msg::Proposal(y)) => x == y,
         (Msg::SignOff { entry: e, root: r, share: s }, Msg::SignOff { entry: f, root: q, share: t }) => {
             e == f && r == q && s == t
@@ -81,10 +96,31 @@ fn truncated_and_trailing_bytes_are_refused_for_every_kind() {
 
 #[test]
 fn a_fixed_size_container_with_a_trailing_byte_is_a_decode_error() {
-    let (_, mut bytes) = encode_msg(&Msg::<Ed25519>::Block(header()));
+    let (_, mut bytes) =
+        encode_msg(&Msg::<Ed25519>::Proposal(Proposal { header: header(), proposer_member: 1, attempt: 0 }));
     bytes.push(0);
-    let err = decode_msg::<Ed25519>(Kind::Block, &bytes).unwrap_err();
-    assert!(matches!(err, WireError::Container(ContainerError::Decode { container: "BlockHeader", .. })));
+    let err = decode_msg::<Ed25519>(Kind::Proposal, &bytes).unwrap_err();
+    assert!(matches!(err, WireError::Container(ContainerError::Decode { container: "Proposal", .. })));
+}
+
+#[test]
+fn a_block_certificate_over_another_slot_or_block_or_undecodable_is_a_certificate_error() {
+    let (group, certificate) = certified();
+    certificate.verify(&group, 5, &header().root()).unwrap();
+    let bytes = |header: BlockHeader, certificate: Vec<u8>| {
+        BlockSsz { header, certificate: VariableList::new(certificate).unwrap() }.as_ssz_bytes()
+    };
+    let later = BlockHeader { slot: 6, ..header() };
+    let err = decode_msg::<Ed25519>(Kind::Block, &bytes(later, certificate.to_bytes())).unwrap_err();
+    assert!(
+        matches!(err, WireError::Certificate(GroupSignatureError::MixedEpoch { expected: 6, got: 5 })),
+        "{err:?}"
+    );
+    let other = BlockHeader { body_root: Hash256::from([9; 32]), ..header() };
+    let err = decode_msg::<Ed25519>(Kind::Block, &bytes(other, certificate.to_bytes())).unwrap_err();
+    assert!(matches!(err, WireError::Certificate(GroupSignatureError::MixedMessage)), "{err:?}");
+    let err = decode_msg::<Ed25519>(Kind::Block, &bytes(header(), vec![1, 2, 3])).unwrap_err();
+    assert!(matches!(err, WireError::Certificate(GroupSignatureError::Truncated(3))), "{err:?}");
 }
 
 #[test]
@@ -110,7 +146,7 @@ fn a_signature_of_the_wrong_length_is_a_signature_error() {
 
 #[test]
 fn a_kind_decodes_only_its_own_container() {
-    let (_, block) = encode_msg(&Msg::<Ed25519>::Block(header()));
+    let (_, block) = encode_msg(&block());
     assert!(decode_msg::<Ed25519>(Kind::Proposal, &block).is_err());
     assert!(decode_msg::<Ed25519>(Kind::Vote, &block).is_err());
 }
