@@ -293,9 +293,10 @@ fn up(args: &UpArgs) -> Result<(), Failure> {
     }
     let _ = fs::remove_file(dir.join("pids"));
     let usage: Vec<_> = procs.iter().map(|p| (p.identity, p.usage)).collect();
-    let report =
+    let mut report =
         build_report(dir, &scenario, &ids, &usage, genesis_ms, Applied { restarts, pauses: pauses_applied })
             .map_err(|e| Failure::invalid(format!("report: {e}")))?;
+    report.netem = crate::devnet_faults::netem_probe();
     if args.json {
         println!("{}", report.to_json());
     } else {

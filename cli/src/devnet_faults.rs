@@ -103,6 +103,21 @@ pub fn pauses(scenario: &Scenario) -> Vec<Pause> {
     out
 }
 
+/// Whether `tc netem` works on this host: a fresh network namespace with netem on its loopback. The devnet's
+/// nodes share one loopback, where netem would delay every link alike, so loss and jitter per link come from
+/// the in-node shim either way; the probe says whether the per-node-namespace alternative is open here.
+pub fn netem_probe() -> String {
+    let script = "ip link set lo up && tc qdisc add dev lo root netem delay 1ms";
+    match std::process::Command::new("unshare").args(["-n", "sh", "-c", script]).output() {
+        Ok(out) if out.status.success() => "available".into(),
+        Ok(out) => {
+            let why = String::from_utf8_lossy(&out.stderr);
+            format!("unavailable: {}", why.lines().next().unwrap_or("tc failed").trim())
+        }
+        Err(e) => format!("unavailable: {e}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use ndvt_adapter::sim::Scenario;

@@ -48,6 +48,9 @@ pub struct DevnetReport {
     pub transport: String,
     /// How each fault was applied.
     pub fault_mechanisms: Vec<String>,
+    /// Whether this host could run `tc netem` in a network namespace (`devnet_faults::netem_probe`): the
+    /// reason the in-node shim stood in for loss and jitter.
+    pub netem: String,
     /// Members seen signing two conflicting votes in one slot (Byzantine members, proven by their own
     /// signatures; slashable only when m of a group do it, which `slashable_events` counts).
     pub equivocations: u64,
@@ -83,7 +86,7 @@ impl DevnetReport {
             "devnet: {} nodes in {} processes over {}; restarts {}, refusals after restart {}\n\
              gossip: {} messages ({:.1}/slot), {} bytes ({:.0}/slot), latency p50 {} p99 {}; drops {:?}\n\
              final heads agree: {}; justified slot {} (all nodes agree: {}), aggregates {}, blocks fetched {}\n\
-             faults: {}; pauses {}, equivocations {}\n",
+             faults: {}; pauses {}, equivocations {}; tc netem {}\n",
             self.nodes,
             self.processes,
             self.transport,
@@ -104,6 +107,7 @@ impl DevnetReport {
             if self.fault_mechanisms.is_empty() { "none".into() } else { self.fault_mechanisms.join(", ") },
             self.pauses,
             self.equivocations,
+            self.netem,
         ));
         for (i, u) in &self.usage {
             out.push_str(&format!("  node {i}: {:.2} CPU s, peak RSS {} KiB\n", u.cpu_s, u.peak_rss_kib));
@@ -378,6 +382,7 @@ pub fn build_report(
         bytes_per_slot: per_slot(bytes),
         transport: "quic".into(),
         fault_mechanisms,
+        netem: String::new(),
         equivocations: equivocations.len() as u64,
         drops,
         final_heads_agree: heads.len() <= 1,
