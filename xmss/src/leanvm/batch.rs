@@ -8,11 +8,12 @@
 
 use rayon::prelude::*;
 
+use crate::arx_lanes::Word;
 use crate::batch_verify::{BatchItem, Pending, check_shape};
 use crate::error::VerifyError;
 use crate::instance::Instance;
 use crate::leanvm::backend::Blake2sLeanVm;
-use crate::leanvm::calls::{Steps, hash_nodes, hash_pair, per_lane, rho_words, tweaks};
+use crate::leanvm::calls::{hash_nodes, per_lane, rho_words, tweaks};
 use crate::leanvm::lanes::{Block, compress, digest, initial, splat};
 use crate::leanvm::lanes::{LANES, NodeWords, lane, node, words};
 use crate::leanvm::layout::{LeanVmLayout, TweakKind};
@@ -35,8 +36,10 @@ fn verify_chunk<L: LeanVmLayout, I: Instance<Hash = Blake2sLeanVm<L>>>(
     if pending.is_empty() {
         return results;
     }
-    let ends = chain_ends::<L, I>(&pending);
-    let roots = roots::<L, I>(&pending, &ends);
+    // Lanes past the pending signatures repeat the last one; their results are never read.
+    let sigs: [&Pending<'_, I>; LANES] = core::array::from_fn(|l| &pending[l.min(pending.len() - 1)].1);
+    let ends = chain_ends::<L, I>(&sigs);
+    let roots = roots::<L, I>(&sigs, &ends, pending.len());
     for ((k, p), root) in pending.iter().zip(roots) {
         if root != p.item.public_key.root {
             results[*k] = Err(VerifyError::RootMismatch);
@@ -88,94 +91,177 @@ fn prechecked_lanes<'a, L: LeanVmLayout, I: Instance<Hash = Blake2sLeanVm<L>>>(
     (pending, results)
 }
 
+/// Lane `l`'s steps laid out one after another, built before any hash so that the walk itself has no
+/// per-lane branch: step `s` of every lane hashes at once, each lane at its own chain and value. Only the
+/// first step of each chain is recorded; the walk counts the values up from there.
+struct Schedule {
+    /// `!0` where step `s` continues the lane's chain from the previous output, `0` where it starts one.
+    keep: Vec<Word<LANES>>,
+    /// Where a lane starts a chain at step `s`: the chain's tip (read only where `keep` is 0) …
+    tip: Vec<NodeWords<LANES>>,
+    /// … its index …
+    chain: Vec<Word<LANES>>,
+    /// … and its digit, the value the first step steps out of.
+    digit: Vec<Word<LANES>>,
+    /// The step whose output is chain `c`'s end in lane `l`, or `NO_STEP` (the tip is its own end).
+    last: Vec<[u16; LANES]>,
+    /// Steps of the longest lane (every lane, for valid codewords: their digits sum to the target).
+    steps: usize,
+}
+
+/// `Schedule::last` of a chain that takes no step.
+const NO_STEP: u16 = u16::MAX;
+
+impl Schedule {
+    /// The schedule of `sigs`, one per lane. A chain's start is written at the lane's next step and the
+    /// index then advances by its step count, so the start of a chain without steps lands where the next
+    /// chain's start overwrites it (the last ones in one spare slot): no branch per chain.
+    fn new<L: LeanVmLayout, I: Instance<Hash = Blake2sLeanVm<L>>>(sigs: &[&Pending<'_, I>; LANES]) -> Self {
+        let (dimension, top) = (I::DIMENSION, (I::BASE - 1) as u8);
+        const { assert!(I::DIMENSION * (I::BASE - 1) < NO_STEP as usize) };
+        let lane_steps =
+            |p: &Pending<'_, I>| p.codeword[..dimension].iter().map(|&d| usize::from(top - d.min(top))).sum();
+        let steps = sigs.iter().map(|p| lane_steps(p)).max().unwrap_or(0);
+        let mut schedule = Schedule {
+            keep: vec![[!0; LANES]; steps + 1],
+            tip: vec![[[0; LANES]; 4]; steps + 1],
+            chain: vec![[0; LANES]; steps + 1],
+            digit: vec![[0; LANES]; steps + 1],
+            last: vec![[NO_STEP; LANES]; dimension],
+            steps,
+        };
+        // Slices bound once: the stores below go through `u32`s, which the compiler cannot tell apart from
+        // the vectors' and the signatures' own pointers, so it would reload those after every store.
+        let (keep, tip, chain) = (&mut schedule.keep[..], &mut schedule.tip[..], &mut schedule.chain[..]);
+        let (digit, last) = (&mut schedule.digit[..], &mut schedule.last[..]);
+        for (l, p) in sigs.iter().enumerate() {
+            let (tips, codeword) = (&p.item.signature.hashes[..dimension], &p.codeword[..dimension]);
+            let mut s = 0usize;
+            for (c, (t, &d)) in tips.iter().zip(codeword).enumerate() {
+                for (i, w) in words(t).into_iter().enumerate() {
+                    tip[s][i][l] = w;
+                }
+                let d = d.min(top);
+                (keep[s][l], chain[s][l], digit[s][l]) = (0, c as u32, u32::from(d));
+                let n = usize::from(top - d);
+                s += n;
+                last[c][l] = if n > 0 { (s - 1) as u16 } else { NO_STEP };
+            }
+        }
+        schedule
+    }
+}
+
 /// Every chain end of every pending signature, lane-major (`ends[c]` is chain `c` of every lane): lane `l`
-/// walks signature `l`'s chains one after another. A valid codeword's digits sum to the target, so every
-/// lane walks the same number of steps and no lane idles; no sorting, no per-step transposition.
+/// walks signature `l`'s chains one after another along its [`Schedule`], every step's output kept, and
+/// the ends are picked out afterwards.
 fn chain_ends<L: LeanVmLayout, I: Instance<Hash = Blake2sLeanVm<L>>>(
-    pending: &[(usize, Pending<'_, I>)],
+    sigs: &[&Pending<'_, I>; LANES],
 ) -> Vec<NodeWords<LANES>> {
-    let (n, dimension, top) = (pending.len(), I::DIMENSION, (I::BASE - 1) as u8);
-    let sig = |l: usize| &pending[l.min(n - 1)].1;
-    // The tips, which each walk overwrites with its end (a chain whose digit is the top is its own end).
-    let mut ends: Vec<NodeWords<LANES>> =
-        (0..dimension).map(|c| per_lane(|l| words(&sig(l).item.signature.hashes[c]))).collect();
-    let epoch: [u32; LANES] = core::array::from_fn(|l| sig(l).epoch);
-    // Lane `l` is at value `value[l]` of chain `chain[l]`; `chain[l] == dimension` once it is done.
-    let mut chain = [0usize; LANES];
-    let mut value = [0u8; LANES];
-    let mut total = 0usize;
-    let skip_done = |l: usize, chain: &mut [usize; LANES], value: &mut [u8; LANES]| {
-        while chain[l] < dimension && sig(l).codeword[chain[l]] >= top {
-            chain[l] += 1;
-        }
-        if chain[l] < dimension {
-            value[l] = sig(l).codeword[chain[l]];
-        }
-    };
-    for l in 0..LANES {
-        skip_done(l, &mut chain, &mut value);
-        let steps: usize = (0..dimension).map(|c| usize::from(top - sig(l).codeword[c])).sum();
-        total = total.max(steps);
-    }
+    let schedule = Schedule::new::<L, I>(sigs);
+    let epoch: Word<LANES> = core::array::from_fn(|l| sigs[l].epoch);
+    let parameter: NodeWords<LANES> = per_lane(|l| words(&sigs[l].item.public_key.parameter));
+    let mut m: Block<LANES> = [splat(0); 16];
+    m[4..8].copy_from_slice(&parameter);
+    let mut outputs: Vec<NodeWords<LANES>> = Vec::with_capacity(schedule.steps);
     let mut x: NodeWords<LANES> = [[0; LANES]; 4];
-    for l in 0..LANES {
-        if chain[l] < dimension {
-            for (i, w) in x.iter_mut().enumerate() {
-                w[l] = ends[chain[l]][i][l];
-            }
+    let (mut chain, mut value): (Word<LANES>, Word<LANES>) = ([0; LANES], [0; LANES]);
+    // Whole-word expressions (`from_fn`), which the compiler turns into vector operations; a loop storing
+    // lane by lane stays scalar and stalls the compression's vector loads of the block.
+    for s in 0..schedule.steps {
+        let keep = &schedule.keep[s];
+        let pick = |a: &Word<LANES>, b: &Word<LANES>| -> Word<LANES> {
+            core::array::from_fn(|l| (a[l] & keep[l]) | (b[l] & !keep[l]))
+        };
+        for i in 0..4 {
+            m[8 + i] = pick(&x[i], &schedule.tip[s][i]);
         }
+        chain = pick(&chain, &schedule.chain[s]);
+        value = pick(&core::array::from_fn(|l| value[l].wrapping_add(1)), &schedule.digit[s]);
+        m[..4].copy_from_slice(&chain_tweaks::<L>(&chain, &value, &epoch));
+        let mut h = initial::<LANES>(0);
+        compress(&mut h, &m, 48, true);
+        x = digest(&h);
+        outputs.push(x);
     }
-    let parameter: NodeWords<LANES> = per_lane(|l| words(&sig(l).item.public_key.parameter));
-    let mut steps = Steps::<L, LANES>::new(&parameter);
-    for _ in 0..total {
-        // A finished lane hashes past its last chain; its output is never read.
-        steps.step(|l| chain[l], |l| value[l], |l| epoch[l], &mut x);
-        for l in 0..LANES {
-            if chain[l] == dimension {
-                continue;
-            }
-            value[l] += 1;
-            if value[l] < top {
-                continue;
-            }
-            let c = chain[l];
-            for (i, w) in x.iter_mut().enumerate() {
-                ends[c][i][l] = w[l];
-            }
-            chain[l] += 1;
-            skip_done(l, &mut chain, &mut value);
-            if chain[l] < dimension {
-                for (i, w) in x.iter_mut().enumerate() {
-                    w[l] = ends[chain[l]][i][l];
+    (0..I::DIMENSION)
+        .map(|c| {
+            let last = &schedule.last[c];
+            let mut end: NodeWords<LANES> = [[0; LANES]; 4];
+            for l in 0..LANES {
+                let w = match last[l] {
+                    NO_STEP => words(&sigs[l].item.signature.hashes[c]),
+                    s => lane(&outputs[usize::from(s)], l),
+                };
+                for i in 0..4 {
+                    end[i][l] = w[i];
                 }
             }
+            end
+        })
+        .collect()
+}
+
+/// The chain tweaks at (`chain[l]`, `value[l]`) and `epoch[l]` in every lane, as a loop the compiler
+/// vectorizes.
+#[inline(always)]
+fn chain_tweaks<L: LeanVmLayout>(
+    chain: &Word<LANES>,
+    value: &Word<LANES>,
+    epoch: &Word<LANES>,
+) -> NodeWords<LANES> {
+    let mut t: NodeWords<LANES> = [[0; LANES]; 4];
+    for l in 0..LANES {
+        let position = L::chain_position(chain[l] as usize, value[l] as u8);
+        let w = L::tweak_words(TweakKind::Chain, position, epoch[l]);
+        for i in 0..4 {
+            t[i][l] = w[i];
         }
     }
-    ends
+    t
 }
 
 /// The root each pending signature's leaf and Merkle path lead to, one signature per lane.
+// `level` indexes every lane's path and shifts every lane's epoch: no one slice to iterate.
+#[allow(clippy::needless_range_loop)]
 fn roots<L: LeanVmLayout, I: Instance<Hash = Blake2sLeanVm<L>>>(
-    pending: &[(usize, Pending<'_, I>)],
+    sigs: &[&Pending<'_, I>; LANES],
     ends: &[NodeWords<LANES>],
+    n: usize,
 ) -> Vec<[u8; 16]> {
-    let n = pending.len();
-    let sig = |l: usize| &pending[l.min(n - 1)].1;
+    let sig = |l: usize| sigs[l];
     let parameter: NodeWords<LANES> = per_lane(|l| words(&sig(l).item.public_key.parameter));
-    let leaf_tweak = tweaks::<L, LANES>(TweakKind::Leaf, |_| 0, |l| sig(l).epoch);
+    let epoch: Word<LANES> = core::array::from_fn(|l| sig(l).epoch);
+    let leaf_tweak = tweaks::<L, LANES>(TweakKind::Leaf, |_| 0, |l| epoch[l]);
     let nodes: Vec<&NodeWords<LANES>> = [&leaf_tweak, &parameter].into_iter().chain(ends).collect();
     let mut current = hash_nodes(&nodes);
+    let mut m: Block<LANES> = [splat(0); 16];
+    m[4..8].copy_from_slice(&parameter);
+    let paths: [&[[u8; 16]]; LANES] = core::array::from_fn(|l| &sig(l).item.signature.path[..]);
     for level in 0..I::LOG_LIFETIME as usize {
-        let position = |l: usize| sig(l).epoch >> level;
-        let tweak = tweaks::<L, LANES>(TweakKind::Node, |_| (level + 1) as u32, |l| position(l) >> 1);
-        let sibling: NodeWords<LANES> = per_lane(|l| words(&sig(l).item.signature.path[level]));
-        // A lane whose node is a right child hashes its sibling first.
-        let right_child: [bool; LANES] = core::array::from_fn(|l| position(l) & 1 == 1);
-        let pick = |a: &NodeWords<LANES>, b: &NodeWords<LANES>| -> NodeWords<LANES> {
-            core::array::from_fn(|i| core::array::from_fn(|l| if right_child[l] { b[i][l] } else { a[i][l] }))
-        };
-        let (left, right) = (pick(&current, &sibling), pick(&sibling, &current));
-        current = hash_pair(&tweak, &parameter, &left, &right);
+        let mut tweak: NodeWords<LANES> = [[0; LANES]; 4];
+        // All ones where the lane's node is a right child, which hashes its sibling first.
+        let mut right: Word<LANES> = [0; LANES];
+        for l in 0..LANES {
+            let position = epoch[l] >> level;
+            let w = L::tweak_words(TweakKind::Node, (level + 1) as u32, position >> 1);
+            for i in 0..4 {
+                tweak[i][l] = w[i];
+            }
+            right[l] = 0u32.wrapping_sub(position & 1);
+        }
+        let sibling: NodeWords<LANES> = per_lane(|l| words(&paths[l][level]));
+        m[..4].copy_from_slice(&tweak);
+        // Whole-word expressions (`from_fn`), which the compiler turns into vector operations; a loop
+        // storing lane by lane stays scalar and stalls the compression's vector loads of the block.
+        for i in 0..4 {
+            let swap: Word<LANES> = core::array::from_fn(|l| (current[i][l] ^ sibling[i][l]) & right[l]);
+            m[8 + i] = core::array::from_fn(|l| current[i][l] ^ swap[l]);
+            m[12 + i] = core::array::from_fn(|l| sibling[i][l] ^ swap[l]);
+        }
+        let mut h = initial::<LANES>(0);
+        compress(&mut h, &m, 64, true);
+        current = digest(&h);
     }
     (0..n).map(|l| node(&lane(&current, l))).collect()
 }
