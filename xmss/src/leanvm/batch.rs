@@ -222,48 +222,60 @@ fn chain_tweaks<L: LeanVmLayout>(
 }
 
 /// The root each pending signature's leaf and Merkle path lead to, one signature per lane.
-// `level` indexes every lane's path and shifts every lane's epoch: no one slice to iterate.
-#[allow(clippy::needless_range_loop)]
 fn roots<L: LeanVmLayout, I: Instance<Hash = Blake2sLeanVm<L>>>(
     sigs: &[&Pending<'_, I>; LANES],
     ends: &[NodeWords<LANES>],
     n: usize,
 ) -> Vec<[u8; 16]> {
-    let sig = |l: usize| sigs[l];
-    let parameter: NodeWords<LANES> = per_lane(|l| words(&sig(l).item.public_key.parameter));
-    let epoch: Word<LANES> = core::array::from_fn(|l| sig(l).epoch);
+    let depth = I::LOG_LIFETIME as usize;
+    let parameter: NodeWords<LANES> = per_lane(|l| words(&sigs[l].item.public_key.parameter));
+    let epoch: Word<LANES> = core::array::from_fn(|l| sigs[l].epoch);
     let leaf_tweak = tweaks::<L, LANES>(TweakKind::Leaf, |_| 0, |l| epoch[l]);
     let nodes: Vec<&NodeWords<LANES>> = [&leaf_tweak, &parameter].into_iter().chain(ends).collect();
     let mut current = hash_nodes(&nodes);
+    // Every sibling in word form, level-major, written one signature at a time: sixteen scalar stores per
+    // level, where a per-level transposition compiles to gathers through sixteen path pointers.
+    let mut siblings: Vec<NodeWords<LANES>> = vec![[[0; LANES]; 4]; depth];
+    for (l, p) in sigs.iter().enumerate() {
+        for (sibling, node) in siblings.iter_mut().zip(&p.item.signature.path[..depth]) {
+            for (i, w) in words(node).into_iter().enumerate() {
+                sibling[i][l] = w;
+            }
+        }
+    }
     let mut m: Block<LANES> = [splat(0); 16];
     m[4..8].copy_from_slice(&parameter);
-    let paths: [&[[u8; 16]]; LANES] = core::array::from_fn(|l| &sig(l).item.signature.path[..]);
-    for level in 0..I::LOG_LIFETIME as usize {
-        let mut tweak: NodeWords<LANES> = [[0; LANES]; 4];
-        // All ones where the lane's node is a right child, which hashes its sibling first.
-        let mut right: Word<LANES> = [0; LANES];
-        for l in 0..LANES {
-            let position = epoch[l] >> level;
-            let w = L::tweak_words(TweakKind::Node, (level + 1) as u32, position >> 1);
-            for i in 0..4 {
-                tweak[i][l] = w[i];
-            }
-            right[l] = 0u32.wrapping_sub(position & 1);
-        }
-        let sibling: NodeWords<LANES> = per_lane(|l| words(&paths[l][level]));
-        m[..4].copy_from_slice(&tweak);
-        // Whole-word expressions (`from_fn`), which the compiler turns into vector operations; a loop
-        // storing lane by lane stays scalar and stalls the compression's vector loads of the block.
+    for (level, sibling) in siblings.iter().enumerate() {
+        // Positions below 2^32 >> level; `level` is below 32, so no shift overflows.
+        let position: Word<LANES> = core::array::from_fn(|l| epoch[l] >> level);
+        m[..4].copy_from_slice(&node_tweaks::<L>((level + 1) as u32, &position));
+        // All ones where the lane's node is a right child, which hashes its sibling first. Whole-word
+        // expressions (`from_fn`), which the compiler turns into vector operations.
+        let right: Word<LANES> = core::array::from_fn(|l| 0u32.wrapping_sub(position[l] & 1));
         for i in 0..4 {
-            let swap: Word<LANES> = core::array::from_fn(|l| (current[i][l] ^ sibling[i][l]) & right[l]);
-            m[8 + i] = core::array::from_fn(|l| current[i][l] ^ swap[l]);
-            m[12 + i] = core::array::from_fn(|l| sibling[i][l] ^ swap[l]);
+            let (a, b) = (current[i], sibling[i]);
+            let swap: Word<LANES> = core::array::from_fn(|l| (a[l] ^ b[l]) & right[l]);
+            m[8 + i] = core::array::from_fn(|l| a[l] ^ swap[l]);
+            m[12 + i] = core::array::from_fn(|l| b[l] ^ swap[l]);
         }
         let mut h = initial::<LANES>(0);
         compress(&mut h, &m, 64, true);
         current = digest(&h);
     }
     (0..n).map(|l| node(&lane(&current, l))).collect()
+}
+
+/// The tweaks of the parents of the nodes at `position[l]` (a level below `level`) in every lane.
+#[inline(always)]
+fn node_tweaks<L: LeanVmLayout>(level: u32, position: &Word<LANES>) -> NodeWords<LANES> {
+    let mut t: NodeWords<LANES> = [[0; LANES]; 4];
+    for l in 0..LANES {
+        let w = L::tweak_words(TweakKind::Node, level, position[l] >> 1);
+        for i in 0..4 {
+            t[i][l] = w[i];
+        }
+    }
+    t
 }
 
 #[cfg(test)]
