@@ -14,7 +14,7 @@ use crate::error::VerifyError;
 use crate::instance::Instance;
 use crate::leanvm::backend::Blake2sLeanVm;
 use crate::leanvm::calls::{hash_nodes, per_lane, rho_words, tweaks};
-use crate::leanvm::lanes::{Block, compress, digest, initial, splat};
+use crate::leanvm::lanes::{Block, compress, compress_fresh, digest, initial, splat};
 use crate::leanvm::lanes::{LANES, NodeWords, lane, node, words};
 use crate::leanvm::layout::{LeanVmLayout, TweakKind};
 use crate::secret_key::codeword_from_digest;
@@ -179,9 +179,8 @@ fn chain_ends<L: LeanVmLayout, I: Instance<Hash = Blake2sLeanVm<L>>>(
         chain = pick(&chain, &schedule.chain[s]);
         value = pick(&core::array::from_fn(|l| value[l].wrapping_add(1)), &schedule.digit[s]);
         m[..4].copy_from_slice(&chain_tweaks::<L>(&chain, &value, &epoch));
-        let mut h = initial::<LANES>(0);
-        compress(&mut h, &m, 48, true);
-        x = digest(&h);
+        // tweak ‖ parameter ‖ x: twelve words, 48 bytes.
+        x = digest(&compress_fresh::<LANES, 12>(&m, 48));
         outputs.push(x);
     }
     (0..I::DIMENSION)
@@ -258,9 +257,7 @@ fn roots<L: LeanVmLayout, I: Instance<Hash = Blake2sLeanVm<L>>>(
             m[8 + i] = core::array::from_fn(|l| a[l] ^ swap[l]);
             m[12 + i] = core::array::from_fn(|l| b[l] ^ swap[l]);
         }
-        let mut h = initial::<LANES>(0);
-        compress(&mut h, &m, 64, true);
-        current = digest(&h);
+        current = digest(&compress_fresh::<LANES, 16>(&m, 64));
     }
     (0..n).map(|l| node(&lane(&current, l))).collect()
 }

@@ -57,10 +57,22 @@ macro_rules! rounds {
 
 /// The whole compression over one family of vector operations: loads the chaining value and block, runs
 /// ten rounds (each `SIGMA[r]` a constant, so every message index is one), writes the new chaining value.
+///
+/// With `$fresh` the chaining value is the unkeyed initial one (constants, whatever `$h` holds), and message
+/// words from `$words` on are zero: both are constants the compiler folds (a chain step's last four words
+/// are zero, ten rounds of adds of them go away).
 macro_rules! compress_body {
-    ($ops:ident, $vec:ty, $h:ident, $m:ident, $counter:ident, $last:ident) => {{
-        let m: [$vec; 16] = core::array::from_fn(|i| $ops!(load, &$m[i]));
-        let hv: [$vec; 8] = core::array::from_fn(|i| $ops!(load, &$h[i]));
+    ($ops:ident, $vec:ty, $h:ident, $m:ident, $counter:ident, $last:ident) => {
+        compress_body!($ops, $vec, $h, $m, $counter, $last, false, 16)
+    };
+    ($ops:ident, $vec:ty, $h:ident, $m:ident, $counter:ident, $last:ident, $fresh:expr, $words:expr) => {{
+        let m: [$vec; 16] =
+            core::array::from_fn(|i| if i < $words { $ops!(load, &$m[i]) } else { $ops!(splat, 0u32) });
+        let hv: [$vec; 8] = core::array::from_fn(|i| match ($fresh, i) {
+            (true, 0) => $ops!(splat, IV[0] ^ 0x0101_0020),
+            (true, _) => $ops!(splat, IV[i]),
+            (false, _) => $ops!(load, &$h[i]),
+        });
         let tail = [
             IV[4] ^ $counter as u32,
             IV[5] ^ ($counter >> 32) as u32,
@@ -181,6 +193,19 @@ pub(super) fn compress16(h: &mut State<16>, m: &Block<16>, counter: u64, last: b
     unsafe { inner(h, m, counter, last) }
 }
 
+/// [`super::lanes::compress_fresh`] on sixteen lanes.
+#[cfg(target_feature = "avx512f")]
+#[inline]
+pub(super) fn compress16_fresh<const WORDS: usize>(h: &mut State<16>, m: &Block<16>, counter: u64) {
+    #[target_feature(enable = "avx512f")]
+    fn inner<const WORDS: usize>(h: &mut State<16>, m: &Block<16>, counter: u64) {
+        let last = true;
+        compress_body!(zmm, __m512i, h, m, counter, last, true, WORDS)
+    }
+    // SAFETY: compiled only when the build enables `avx512f`, so the CPU it runs on has it.
+    unsafe { inner::<WORDS>(h, m, counter) }
+}
+
 /// [`super::lanes::compress`] on eight lanes: the same inputs, the same chaining value out.
 #[cfg(target_feature = "avx2")]
 #[inline]
@@ -191,4 +216,17 @@ pub(super) fn compress8(h: &mut State<8>, m: &Block<8>, counter: u64, last: bool
     }
     // SAFETY: compiled only when the build enables `avx2`, so the CPU it runs on has it.
     unsafe { inner(h, m, counter, last) }
+}
+
+/// [`super::lanes::compress_fresh`] on eight lanes.
+#[cfg(target_feature = "avx2")]
+#[inline]
+pub(super) fn compress8_fresh<const WORDS: usize>(h: &mut State<8>, m: &Block<8>, counter: u64) {
+    #[target_feature(enable = "avx2")]
+    fn inner<const WORDS: usize>(h: &mut State<8>, m: &Block<8>, counter: u64) {
+        let last = true;
+        compress_body!(ymm, __m256i, h, m, counter, last, true, WORDS)
+    }
+    // SAFETY: compiled only when the build enables `avx2`, so the CPU it runs on has it.
+    unsafe { inner::<WORDS>(h, m, counter) }
 }
