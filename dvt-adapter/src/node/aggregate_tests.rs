@@ -53,6 +53,41 @@ fn a_slot_closes_into_one_verifying_aggregate_per_data_with_every_quorum() {
     aggregate.verify(&participants(&voters), 3, &d.signing_root()).unwrap();
 }
 
+/// An identity aggregates every N/2 slots (the duty rotates): the votes of its next slot, far past the last
+/// one it closed, are kept (a 32-identity devnet stopped aggregating at slot 17 when they were not).
+#[test]
+fn votes_for_the_next_duty_far_past_the_last_closed_slot_are_kept() {
+    let (mut group, mut single, voters) = registry();
+    let mut agg = Aggregator::new(voters.clone());
+    assert!(agg.close(1).unwrap().is_empty());
+    let d = data(17, 1);
+    agg.add(0, signed(&mut group[0], d));
+    agg.add(0, signed(&mut group[2], d));
+    agg.add(1, signed(&mut single, d));
+    let out = agg.close(17).unwrap();
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].1.participation().ones().collect::<Vec<_>>(), vec![0, 1]);
+}
+
+/// Open slots stay bounded: a slot left unclosed far behind newer votes is dropped, and no more than
+/// `KEPT_SLOTS` slots are held at once.
+#[test]
+fn open_slots_are_bounded() {
+    let (mut group, _, voters) = registry();
+    let mut agg = Aggregator::new(voters);
+    for slot in [10, 11, 12, 13] {
+        agg.add(0, signed(&mut group[0], data(slot, 1)));
+    }
+    agg.add(0, signed(&mut group[1], data(14, 1)));
+    assert_eq!(
+        agg.votes.keys().copied().collect::<Vec<_>>(),
+        vec![10, 11, 12, 13],
+        "a fifth slot is refused"
+    );
+    agg.add(0, signed(&mut group[1], data(20, 1)));
+    assert_eq!(agg.votes.keys().copied().collect::<Vec<_>>(), vec![20], "slots 10-13 fell behind and went");
+}
+
 #[test]
 fn below_the_threshold_or_for_an_unknown_entry_nothing_is_aggregated() {
     let (mut group, _, voters) = registry();
@@ -113,13 +148,29 @@ fn the_supermajority_rule_is_two_thirds_inclusive_and_does_not_overflow() {
 }
 
 #[test]
-fn a_node_that_missed_the_justifying_aggregates_catches_up_from_the_sources_a_supermajority_names() {
+fn a_node_that_missed_the_justifying_aggregates_catches_up_from_the_sources_more_than_a_third_names() {
     let mut j = Justifier::new(vec![30, 20, 10], cp(0, 0));
-    let mut bits = BitList::zeros(3);
-    bits.set(0, true);
+    let one = |e: usize| {
+        let mut bits = BitList::zeros(3);
+        bits.set(e, true);
+        bits
+    };
     // The network justified (5, slot 4) while this node was down: its votes of slot 6 name it as source.
     let d = AttestationData { slot: 6, head: cp(1, 6), target: cp(2, 5), source: cp(5, 4) };
-    assert_eq!(j.observe(&d, &bits), None, "30 of 60 is not a supermajority");
-    bits.set(2, true);
-    assert_eq!(j.observe(&d, &bits), Some(cp(2, 5)), "caught up to the source, then its link justified");
+    assert_eq!(j.observe(&d, &one(1)), None, "20 of 60 is a third, not more");
+    assert_eq!(j.observe(&d, &one(2)), Some(cp(5, 4)), "30 of 60 holds an honest entry: caught up");
+    // From the caught-up source, the same slot's link needs two thirds as always.
+    assert_eq!(
+        j.observe(&d, &one(0)),
+        Some(cp(2, 5)),
+        "40 of 60 from the new source (entries 2 and 0) justifies the target"
+    );
+}
+
+#[test]
+fn the_witness_rule_is_more_than_a_third_and_does_not_overflow() {
+    assert!(!honest_witness(1, 3));
+    assert!(honest_witness(2, 5));
+    assert!(honest_witness(u64::MAX, u64::MAX));
+    assert!(!honest_witness(0, 1));
 }
