@@ -8,7 +8,7 @@ use core::marker::PhantomData;
 
 use crate::arx_lanes::Word;
 use crate::leanvm::hash::{Node, prf_input};
-use crate::leanvm::lanes::{Block, NodeWords, State, compress, digest, initial, splat, words};
+use crate::leanvm::lanes::{Block, NodeWords, State, compress, compress_last, digest, initial, splat, words};
 use crate::leanvm::layout::{LeanVmLayout, TweakKind};
 
 /// Lane `l` of `f(l)`'s word `i`, for every word and lane: the transposition of per-lane words.
@@ -163,9 +163,7 @@ pub(crate) fn message_digests<const N: usize>(
     let rho: [Word<N>; 6] = per_lane(rho);
     let mut m: Block<N> = [splat(0); 16];
     m[..6].copy_from_slice(&rho);
-    let mut h = *midstate;
-    compress(&mut h, &m, 96, true);
-    digest(&h)
+    compress_last::<N, 6>(midstate, &m, 96)
 }
 
 /// The six little-endian words of a 24-byte randomness.

@@ -23,7 +23,7 @@ use core::arch::x86_64::{
     _mm512_xor_si512,
 };
 
-use super::lanes::{Block, IV, SIGMA, State};
+use super::lanes::{Block, IV, NodeWords, SIGMA, State};
 
 /// `G` on four state words with message words `x` and `y`; `$add`, `$xor` and `$ror` are the vector
 /// operations (`$ror` takes the rotation as a literal).
@@ -60,12 +60,17 @@ macro_rules! rounds {
 ///
 /// With `$fresh` the chaining value is the unkeyed initial one (constants, whatever `$h` holds), and message
 /// words from `$words` on are zero: both are constants the compiler folds (a chain step's last four words
-/// are zero, ten rounds of adds of them go away).
+/// are zero, ten rounds of adds of them go away). The first `$outs` words of the new chaining value go to
+/// `$out`: a caller that keeps only the 16-byte digest asks for four, and the compiler drops the last
+/// round's work that only the other four need.
 macro_rules! compress_body {
     ($ops:ident, $vec:ty, $h:ident, $m:ident, $counter:ident, $last:ident) => {
-        compress_body!($ops, $vec, $h, $m, $counter, $last, false, 16)
+        compress_body!($ops, $vec, $h, $m, $counter, $last, false, 16, $h, 8)
     };
-    ($ops:ident, $vec:ty, $h:ident, $m:ident, $counter:ident, $last:ident, $fresh:expr, $words:expr) => {{
+    (
+        $ops:ident, $vec:ty, $h:ident, $m:ident, $counter:ident, $last:ident, $fresh:expr, $words:expr,
+        $out:ident, $outs:expr
+    ) => {{
         let m: [$vec; 16] =
             core::array::from_fn(|i| if i < $words { $ops!(load, &$m[i]) } else { $ops!(splat, 0u32) });
         let hv: [$vec; 8] = core::array::from_fn(|i| match ($fresh, i) {
@@ -86,9 +91,9 @@ macro_rules! compress_body {
         });
         // Unrolled, so that every `SIGMA` entry is a constant and the message words stay in registers.
         rounds!($ops, v, m, 0 1 2 3 4 5 6 7 8 9);
-        for i in 0..8 {
+        for i in 0..$outs {
             let out = $ops!(xor, hv[i], $ops!(xor, v[i], v[i + 8]));
-            $ops!(store, &mut $h[i], out);
+            $ops!(store, &mut $out[i], out);
         }
         // The working state lives in registers, which code cannot wipe; what the register allocator spills
         // sits in stack slots that the next call overwrites, as with any temporary. The portable form wipes
@@ -193,17 +198,22 @@ pub(super) fn compress16(h: &mut State<16>, m: &Block<16>, counter: u64, last: b
     unsafe { inner(h, m, counter, last) }
 }
 
-/// [`super::lanes::compress_fresh`] on sixteen lanes.
+/// [`super::lanes::compress_fresh`] on sixteen lanes (`h` is ignored: the initial state is constants).
 #[cfg(target_feature = "avx512f")]
 #[inline]
-pub(super) fn compress16_fresh<const WORDS: usize>(h: &mut State<16>, m: &Block<16>, counter: u64) {
+pub(super) fn compress16_fresh<const WORDS: usize>(
+    h: &State<16>,
+    m: &Block<16>,
+    counter: u64,
+    out: &mut NodeWords<16>,
+) {
     #[target_feature(enable = "avx512f")]
-    fn inner<const WORDS: usize>(h: &mut State<16>, m: &Block<16>, counter: u64) {
+    fn inner<const WORDS: usize>(h: &State<16>, m: &Block<16>, counter: u64, out: &mut NodeWords<16>) {
         let last = true;
-        compress_body!(zmm, __m512i, h, m, counter, last, true, WORDS)
+        compress_body!(zmm, __m512i, h, m, counter, last, true, WORDS, out, 4)
     }
     // SAFETY: compiled only when the build enables `avx512f`, so the CPU it runs on has it.
-    unsafe { inner::<WORDS>(h, m, counter) }
+    unsafe { inner::<WORDS>(h, m, counter, out) }
 }
 
 /// [`super::lanes::compress`] on eight lanes: the same inputs, the same chaining value out.
@@ -218,15 +228,33 @@ pub(super) fn compress8(h: &mut State<8>, m: &Block<8>, counter: u64, last: bool
     unsafe { inner(h, m, counter, last) }
 }
 
-/// [`super::lanes::compress_fresh`] on eight lanes.
+/// [`super::lanes::compress_fresh`] on eight lanes (`h` is ignored: the initial state is constants).
 #[cfg(target_feature = "avx2")]
 #[inline]
-pub(super) fn compress8_fresh<const WORDS: usize>(h: &mut State<8>, m: &Block<8>, counter: u64) {
+pub(super) fn compress8_fresh<const WORDS: usize>(h: &State<8>, m: &Block<8>, counter: u64, out: &mut NodeWords<8>) {
     #[target_feature(enable = "avx2")]
-    fn inner<const WORDS: usize>(h: &mut State<8>, m: &Block<8>, counter: u64) {
+    fn inner<const WORDS: usize>(h: &State<8>, m: &Block<8>, counter: u64, out: &mut NodeWords<8>) {
         let last = true;
-        compress_body!(ymm, __m256i, h, m, counter, last, true, WORDS)
+        compress_body!(ymm, __m256i, h, m, counter, last, true, WORDS, out, 4)
     }
     // SAFETY: compiled only when the build enables `avx2`, so the CPU it runs on has it.
-    unsafe { inner::<WORDS>(h, m, counter) }
+    unsafe { inner::<WORDS>(h, m, counter, out) }
+}
+
+/// [`super::lanes::compress_last`] on eight lanes.
+#[cfg(target_feature = "avx2")]
+#[inline]
+pub(super) fn compress8_last<const WORDS: usize>(
+    h: &State<8>,
+    m: &Block<8>,
+    counter: u64,
+    out: &mut NodeWords<8>,
+) {
+    #[target_feature(enable = "avx2")]
+    fn inner<const WORDS: usize>(h: &State<8>, m: &Block<8>, counter: u64, out: &mut NodeWords<8>) {
+        let last = true;
+        compress_body!(ymm, __m256i, h, m, counter, last, false, WORDS, out, 4)
+    }
+    // SAFETY: compiled only when the build enables `avx2`, so the CPU it runs on has it.
+    unsafe { inner::<WORDS>(h, m, counter, out) }
 }
