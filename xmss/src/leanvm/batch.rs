@@ -180,7 +180,7 @@ fn chain_ends<L: LeanVmLayout, I: Instance<Hash = Blake2sLeanVm<L>>>(
         value = pick(&core::array::from_fn(|l| value[l].wrapping_add(1)), &schedule.digit[s]);
         m[..4].copy_from_slice(&chain_tweaks::<L>(&chain, &value, &epoch));
         // tweak ‖ parameter ‖ x: twelve words, 48 bytes.
-        x = compress_fresh::<LANES, 12>(&m, 48);
+        compress_fresh::<LANES, 12>(&m, 48, &mut x);
         outputs.push(x);
     }
     (0..I::DIMENSION)
@@ -257,7 +257,7 @@ fn roots<L: LeanVmLayout, I: Instance<Hash = Blake2sLeanVm<L>>>(
             m[8 + i] = core::array::from_fn(|l| a[l] ^ swap[l]);
             m[12 + i] = core::array::from_fn(|l| b[l] ^ swap[l]);
         }
-        current = compress_fresh::<LANES, 16>(&m, 64);
+        compress_fresh::<LANES, 16>(&m, 64, &mut current);
     }
     (0..n).map(|l| node(&lane(&current, l))).collect()
 }

@@ -163,7 +163,9 @@ pub(crate) fn message_digests<const N: usize>(
     let rho: [Word<N>; 6] = per_lane(rho);
     let mut m: Block<N> = [splat(0); 16];
     m[..6].copy_from_slice(&rho);
-    compress_last::<N, 6>(midstate, &m, 96)
+    let mut out = [splat(0); 4];
+    compress_last::<N, 6>(midstate, &m, 96, &mut out);
+    out
 }
 
 /// The six little-endian words of a 24-byte randomness.

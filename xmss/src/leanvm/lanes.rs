@@ -97,61 +97,59 @@ pub(crate) fn compress<const N: usize>(h: &mut State<N>, m: &Block<N>, counter: 
 }
 
 /// The digest of a whole unkeyed message of `counter` bytes in one block (`m`'s words from `WORDS` on must
-/// be zero): [`compress`] from [`initial`]`(0)` as the last block, cut to 16 bytes. In registers the
-/// initial state and the zero words are constants the compiler folds into the rounds, and the last round's
-/// work for the dropped half of the state goes away (chain steps and tree nodes of batch verification).
+/// be zero), into `out`: [`compress`] from [`initial`]`(0)` as the last block, cut to 16 bytes. In
+/// registers the initial state and the zero words are constants the compiler folds into the rounds, and
+/// the last round's work for the dropped half of the state goes away (chain steps and tree nodes of batch
+/// verification). It writes the caller's words in place and takes no chaining value: a returned value or
+/// an initial state in memory cost two copies of the digest per call (about 3% of batch verification).
 #[inline]
-pub(crate) fn compress_fresh<const N: usize, const WORDS: usize>(m: &Block<N>, counter: u64) -> NodeWords<N> {
-    let mut h = initial::<N>(0);
+pub(crate) fn compress_fresh<const N: usize, const WORDS: usize>(
+    m: &Block<N>,
+    counter: u64,
+    out: &mut NodeWords<N>,
+) {
     #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
     {
         use core::any::Any;
-        let mut out: NodeWords<N> = digest(&h);
-        let (h_any, m_any, out_any): (&dyn Any, &dyn Any, &mut dyn Any) = (&h, m, &mut out);
+        let (m_any, out_any): (&dyn Any, &mut dyn Any) = (m, out);
         #[cfg(target_feature = "avx512f")]
-        if let (Some(h16), Some(m16), Some(out16)) =
-            (h_any.downcast_ref::<State<16>>(), m_any.downcast_ref::<Block<16>>(), out_any.downcast_mut())
-        {
-            super::lanes_simd::compress16_fresh::<WORDS>(h16, m16, counter, out16);
-            return out;
+        if let (Some(m16), Some(out16)) = (m_any.downcast_ref::<Block<16>>(), out_any.downcast_mut()) {
+            return super::lanes_simd::compress16_fresh::<WORDS>(m16, counter, out16);
         }
-        if let (Some(h8), Some(m8), Some(out8)) =
-            (h_any.downcast_ref::<State<8>>(), m_any.downcast_ref::<Block<8>>(), out_any.downcast_mut())
-        {
-            super::lanes_simd::compress8_fresh::<WORDS>(h8, m8, counter, out8);
-            return out;
+        if let (Some(m8), Some(out8)) = (m_any.downcast_ref::<Block<8>>(), out_any.downcast_mut()) {
+            return super::lanes_simd::compress8_fresh::<WORDS>(m8, counter, out8);
         }
     }
+    let mut h = initial::<N>(0);
     compress(&mut h, m, counter, true);
-    digest(&h)
+    *out = digest(&h);
 }
 
 /// The digest after the last block `m` from chaining value `h` (`m`'s words from `WORDS` on must be zero):
 /// [`compress`] as the last block, cut to 16 bytes. On AVX2's eight lanes the zero words are constants
 /// (the 24-byte randomness block of signing's grind has ten: a hundred adds of the ten rounds go away) and
 /// the last round's work for the dropped half goes away; sixteen AVX-512 lanes, which have registers to
-/// spare, keep the general compression.
+/// spare, keep the general compression. Into `out`, as [`compress_fresh`].
 #[inline]
 pub(crate) fn compress_last<const N: usize, const WORDS: usize>(
     h: &State<N>,
     m: &Block<N>,
     counter: u64,
-) -> NodeWords<N> {
+    out: &mut NodeWords<N>,
+) {
     #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
     {
         use core::any::Any;
-        let mut out: NodeWords<N> = digest(h);
-        let (h_any, m_any, out_any): (&dyn Any, &dyn Any, &mut dyn Any) = (h, m, &mut out);
+        let (h_any, m_any, out_any): (&dyn Any, &dyn Any, &mut dyn Any) = (h, m, out);
         if let (Some(h8), Some(m8), Some(out8)) =
             (h_any.downcast_ref::<State<8>>(), m_any.downcast_ref::<Block<8>>(), out_any.downcast_mut())
         {
-            super::lanes_simd::compress8_last::<WORDS>(h8, m8, counter, out8);
-            return out;
+            return super::lanes_simd::compress8_last::<WORDS>(h8, m8, counter, out8);
         }
     }
     let mut h = *h;
     compress(&mut h, m, counter, true);
-    digest(&h)
+    *out = digest(&h);
 }
 
 /// The little-endian words of a 16-byte node.
@@ -277,7 +275,10 @@ mod tests {
                 let mut h = initial::<N>(0);
                 let from = h;
                 compress(&mut h, &m, counter, true);
-                compress_fresh::<N, WORDS>(&m, counter) == digest(&h) && compress_last::<N, WORDS>(&from, &m, counter) == digest(&h)
+                let (mut fresh, mut last) = ([[0; N]; 4], [[0; N]; 4]);
+                compress_fresh::<N, WORDS>(&m, counter, &mut fresh);
+                compress_last::<N, WORDS>(&from, &m, counter, &mut last);
+                fresh == digest(&h) && last == digest(&h)
             }
             prop_assert!(check::<LANES, 12>(seed, counter) && check::<LANES, 16>(seed, counter));
             prop_assert!(check::<8, 12>(seed, counter) && check::<8, 16>(seed, counter));

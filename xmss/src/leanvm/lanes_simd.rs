@@ -198,22 +198,18 @@ pub(super) fn compress16(h: &mut State<16>, m: &Block<16>, counter: u64, last: b
     unsafe { inner(h, m, counter, last) }
 }
 
-/// [`super::lanes::compress_fresh`] on sixteen lanes (`h` is ignored: the initial state is constants).
+/// [`super::lanes::compress_fresh`] on sixteen lanes. The initial state is constants: no chaining value
+/// is read (the macro's `$h` is `m`, in an arm that `$fresh` makes dead).
 #[cfg(target_feature = "avx512f")]
 #[inline]
-pub(super) fn compress16_fresh<const WORDS: usize>(
-    h: &State<16>,
-    m: &Block<16>,
-    counter: u64,
-    out: &mut NodeWords<16>,
-) {
+pub(super) fn compress16_fresh<const WORDS: usize>(m: &Block<16>, counter: u64, out: &mut NodeWords<16>) {
     #[target_feature(enable = "avx512f")]
-    fn inner<const WORDS: usize>(h: &State<16>, m: &Block<16>, counter: u64, out: &mut NodeWords<16>) {
+    fn inner<const WORDS: usize>(m: &Block<16>, counter: u64, out: &mut NodeWords<16>) {
         let last = true;
-        compress_body!(zmm, __m512i, h, m, counter, last, true, WORDS, out, 4)
+        compress_body!(zmm, __m512i, m, m, counter, last, true, WORDS, out, 4)
     }
     // SAFETY: compiled only when the build enables `avx512f`, so the CPU it runs on has it.
-    unsafe { inner::<WORDS>(h, m, counter, out) }
+    unsafe { inner::<WORDS>(m, counter, out) }
 }
 
 /// [`super::lanes::compress`] on eight lanes: the same inputs, the same chaining value out.
@@ -228,17 +224,17 @@ pub(super) fn compress8(h: &mut State<8>, m: &Block<8>, counter: u64, last: bool
     unsafe { inner(h, m, counter, last) }
 }
 
-/// [`super::lanes::compress_fresh`] on eight lanes (`h` is ignored: the initial state is constants).
+/// [`super::lanes::compress_fresh`] on eight lanes (no chaining value is read, as on sixteen).
 #[cfg(target_feature = "avx2")]
 #[inline]
-pub(super) fn compress8_fresh<const WORDS: usize>(h: &State<8>, m: &Block<8>, counter: u64, out: &mut NodeWords<8>) {
+pub(super) fn compress8_fresh<const WORDS: usize>(m: &Block<8>, counter: u64, out: &mut NodeWords<8>) {
     #[target_feature(enable = "avx2")]
-    fn inner<const WORDS: usize>(h: &State<8>, m: &Block<8>, counter: u64, out: &mut NodeWords<8>) {
+    fn inner<const WORDS: usize>(m: &Block<8>, counter: u64, out: &mut NodeWords<8>) {
         let last = true;
-        compress_body!(ymm, __m256i, h, m, counter, last, true, WORDS, out, 4)
+        compress_body!(ymm, __m256i, m, m, counter, last, true, WORDS, out, 4)
     }
     // SAFETY: compiled only when the build enables `avx2`, so the CPU it runs on has it.
-    unsafe { inner::<WORDS>(h, m, counter, out) }
+    unsafe { inner::<WORDS>(m, counter, out) }
 }
 
 /// [`super::lanes::compress_last`] on eight lanes.
