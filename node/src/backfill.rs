@@ -27,6 +27,9 @@ use crate::validate::Validator;
 const MAX_KEPT: usize = 4096;
 /// Most parents in flight at once: a node this far behind catches up through justification first.
 const MAX_IN_FLIGHT: usize = 16;
+/// Most blocks waiting for their ancestry (a certificate of a 16-member leanVM group is about 19 KiB, so this
+/// holds at most about 5 MiB when a peer never answers).
+const MAX_ORPHANS: usize = 256;
 
 /// What a node remembers for `blocks_by_root`: the blocks it can serve and the requests it has out.
 #[derive(Default)]
@@ -59,7 +62,7 @@ impl Ctx<'_> {
         if parent == store.genesis().root.0 || store.block(&parent).is_some() {
             return true;
         }
-        if self.backfill.orphans.len() < MAX_KEPT {
+        if self.backfill.orphans.len() < MAX_ORPHANS {
             self.backfill.orphans.push(block.clone());
         }
         if self.backfill.asked.values().any(|r| *r == parent) || self.backfill.asked.len() >= MAX_IN_FLIGHT {
