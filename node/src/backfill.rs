@@ -12,7 +12,6 @@ use libp2p::PeerId;
 use libp2p::request_response::{self, Message, OutboundRequestId};
 use ndvt_adapter::block::BlockCertificate;
 use ndvt_adapter::containers::BlockHeader;
-use ndvt_adapter::node::wire::encode_msg;
 use ndvt_adapter::node::{ChainStore, Event, Msg, SLOT_MS};
 use ndvt_adapter::sim::Sch;
 use serde_json::json;
@@ -45,12 +44,13 @@ pub(crate) struct Backfill {
 type BlocksEvent = request_response::Event<Vec<[u8; 32]>, Vec<Vec<u8>>>;
 
 impl Ctx<'_> {
-    /// Keeps a certified block's bytes to answer peers' requests for it.
-    pub(crate) fn keep_block(&mut self, msg: &Msg<Sch>) {
+    /// Keeps a certified block's SSZ bytes (`ssz`, the encoding of `msg` the caller already holds) to answer
+    /// peers' requests for it.
+    pub(crate) fn keep_block(&mut self, msg: &Msg<Sch>, ssz: &[u8]) {
         if let Msg::Block(c) = msg
             && self.backfill.kept.len() < MAX_KEPT
         {
-            self.backfill.kept.insert(c.header.root(), encode_msg(msg).1);
+            self.backfill.kept.insert(c.header.root(), ssz.to_vec());
         }
     }
 
@@ -160,7 +160,8 @@ impl Ctx<'_> {
         );
         store.insert(header);
         let msg = Msg::Block(certificate.clone());
-        self.keep_block(&msg);
+        // Strict decoding accepted it, so these bytes are its canonical encoding.
+        self.keep_block(&msg, ssz);
         let actions = core.handle(now, Event::Received(msg), store);
         self.carry_out(core, actions, now / SLOT_MS);
         if self.want_parent(&certificate, store, peer) {

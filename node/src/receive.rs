@@ -148,7 +148,7 @@ impl Ctx<'_> {
         match &held.msg {
             Msg::Block(c) => {
                 store.insert(c.header);
-                self.keep_block(&held.msg);
+                self.keep_block(&held.msg, &ndvt_adapter::node::wire::encode_msg(&held.msg).1);
                 block = Some(c.clone());
             }
             Msg::Vote { entry, vote } => self.see_vote(*entry, vote.clone()),

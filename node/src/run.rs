@@ -341,7 +341,7 @@ impl Ctx<'_> {
             self.log.write("signed", json!({"kind": "sign_off", "slot": share.epoch}));
         }
         let fields = json!({"kind": kind_name(kind), "id": id, "bytes": data.len(), "slot": ndvt_adapter::node::wire::msg_slot(msg), "vote": vote_fields(msg)});
-        self.keep_block(msg);
+        self.keep_block(msg, &ssz);
         match self.swarm.behaviour_mut().gossipsub.publish(IdentTopic::new(topic), data) {
             Ok(_) => self.log.write("sent", fields),
             Err(e) => self
